@@ -1,0 +1,208 @@
+"""The vocabulary workflow definitions are written in: states, triggers, fields, scopes.
+
+A definition is data. The engine turns it into a `transitions` machine; the tracker reads
+the same objects to authorise a request, validate its data and list what a user may do.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+
+class Role(StrEnum):
+    """What a user does in the system (DESIGN.md, 'Who uses it')."""
+
+    ADMIN = "admin"
+    RECEPTION = "reception"
+    AGENCY = "agency"
+    SUPERVISOR = "supervisor"
+    LEADER = "leader"
+    # The periodic sweep, acting for the law itself (a decision becoming final).
+    SYSTEM = "system"
+
+
+class Scope(StrEnum):
+    """Where a role may fire a trigger, relative to the case; the tracker checks it."""
+
+    AREA = "area"  # the case is in the user's area: their unit and every unit below it
+    ASSIGNED = "assigned"  # the user's unit is the case's resolving (assigned) unit
+    ABOVE_RESOLVING = "above_resolving"  # the user's unit is strictly above the resolving unit
+    ISSUING_BOARD = "issuing_board"  # the user's board issued the recommendation
+    BOARD_AREA = "board_area"  # the case lies in the area the user's board watches
+    ANY = "any"  # no unit condition (the sweep)
+
+
+class Clock(StrEnum):
+    """What a state does to the case's legal deadline."""
+
+    RUNNING = "running"  # the due date counts; the case can become overdue
+    PAUSED = "paused"  # suspended: the clock does not run (DOMAIN.md §2)
+    STOPPED = "stopped"  # the act the deadline asked for has been done
+
+
+class FieldType(StrEnum):
+    """Types of the data a trigger carries."""
+
+    TEXT = "text"
+    UNIT = "unit"  # a unit code, resolved by the tracker
+    DATE = "date"
+    CHOICE = "choice"
+    BOOL = "bool"
+    COUNT = "count"  # a whole number >= 0
+    AMOUNT = "amount"  # a decimal number >= 0 (money in VND, land in m²)
+
+
+class DueRule(StrEnum):
+    """What a trigger does to the due date."""
+
+    KEEP = "keep"
+    PROCESSING = "processing"  # (re)start the processing period of the kind
+    RESOLUTION = "resolution"  # start the resolution period of the kind
+    FROM_DATA = "from_data"  # the actor sets `due_on`
+    DEFAULT_OR_DATA = "default_or_data"  # `due_on` if given, else the kind's default period
+    EXTEND = "extend"  # `due_on`, within the legal maximum
+    PAUSE = "pause"
+    RESUME = "resume"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One piece of data a trigger takes."""
+
+    name: str
+    type: FieldType
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    max_length: int = 10_000
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class State:
+    """A state of a workflow, with what it does to the clock."""
+
+    name: str
+    label_vi: str
+    label_en: str
+    clock: Clock = Clock.RUNNING
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A step of the procedure: from which states, to which, by whom, with what data."""
+
+    name: str
+    sources: tuple[str, ...]
+    dest: str | None  # None: the case stays in the state it was in
+    who: Mapping[Role, Scope]
+    label_vi: str
+    label_en: str
+    fields: tuple[Field, ...] = ()
+    due: DueRule = DueRule.KEEP
+    source: str = ""  # the article this step comes from
+    # Checks across fields: each returns {field: message} for what it finds wrong.
+    checks: tuple[Callable[[Mapping[str, object]], dict[str, str]], ...] = ()
+    # Complaints only: the step opens the second-round complaint at the superior unit.
+    opens_next_round: bool = False
+
+    def field(self, name: str) -> Field | None:
+        """The declared field called `name`, if any."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+class CaseFacts(Protocol):
+    """What the engine reads of a case. A tracker model satisfies it as it is."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def workflow_version(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def clock_started_on(self) -> date | None: ...
+    @property
+    def paused_on(self) -> date | None: ...
+    @property
+    def extensions_used(self) -> int: ...
+    @property
+    def round(self) -> int: ...
+    @property
+    def complex(self) -> bool: ...
+    @property
+    def remote(self) -> bool: ...
+    @property
+    def multi_place(self) -> bool: ...
+    @property
+    def multi_agency(self) -> bool: ...
+    @property
+    def decided_on(self) -> date | None: ...
+    @property
+    def rule_set(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The facts that choose between a kind's periods."""
+
+    round: int = 1
+    complex: bool = False
+    remote: bool = False
+    multi_place: bool = False
+    multi_agency: bool = False
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One version of the procedure for one case kind."""
+
+    kind: str
+    version: int
+    label_vi: str
+    label_en: str
+    states: tuple[State, ...]
+    initial: tuple[str, ...]  # the states a new case may start in
+    triggers: tuple[Trigger, ...]
+    processing_period: Callable[[Flags], str] | None = None
+    resolution_period: Callable[[Flags], str] | None = None
+    # The period used when a case starts somewhere with no due date given (e.g. a board's default).
+    default_period: str | None = None
+    intake_fields: tuple[Field, ...] = ()
+    _by_name: dict[str, Trigger] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {s.name for s in self.states}
+        for trig in self.triggers:
+            unknown = (set(trig.sources) | ({trig.dest} if trig.dest else set())) - names
+            if unknown:
+                raise ValueError(f"{self.kind} v{self.version}: trigger {trig.name} names unknown states {unknown}")
+            self._by_name[trig.name] = trig
+        if set(self.initial) - names:
+            raise ValueError(f"{self.kind}: unknown initial state")
+
+    def trigger(self, name: str) -> Trigger | None:
+        """The trigger called `name`, or None when this workflow has none."""
+        return self._by_name.get(name)
+
+    def state(self, name: str) -> State:
+        """The state called `name`."""
+        for s in self.states:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @property
+    def final_states(self) -> frozenset[str]:
+        """States no ordinary trigger leaves (a reopening may)."""
+        return frozenset(s.name for s in self.states if s.final)
+
+    @property
+    def running_states(self) -> frozenset[str]:
+        """States in which the due date runs, so the case can be overdue."""
+        return frozenset(s.name for s in self.states if s.clock is Clock.RUNNING and not s.final)

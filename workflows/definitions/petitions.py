@@ -1,0 +1,187 @@
+"""Petitions: complaints, denunciations, recommendations, feedback and voters' opinions.
+
+The procedure (DOMAIN.md §3, §4): reception processes a petition within the processing
+period (TCD Art. 28) by accepting it for resolution, forwarding it to the competent unit,
+guiding the citizen elsewhere or filing it away; the resolving unit verifies, may extend
+or suspend within the law, and resolves with a decision; a complainant may take a
+first decision to the next level (KN Art. 33).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from workflows.definitions.base import (
+    Clock,
+    DueRule,
+    Field,
+    FieldType,
+    Flags,
+    Role,
+    Scope,
+    State,
+    Trigger,
+    Workflow,
+)
+
+R, A, L, SYS = Role.RECEPTION, Role.AGENCY, Role.LEADER, Role.SYSTEM
+
+STATES = (
+    State("received", "Đã tiếp nhận", "Received"),
+    State("accepted", "Đã thụ lý", "Accepted"),
+    State("verifying", "Đang xác minh", "Verifying"),
+    State("suspended", "Tạm đình chỉ", "Suspended", Clock.PAUSED),
+    State("resolved", "Đã giải quyết", "Resolved", Clock.STOPPED),
+    State("closed", "Đã kết thúc", "Closed", Clock.STOPPED, final=True),
+    State("escalated", "Đã khiếu nại lần hai", "Escalated", Clock.STOPPED, final=True),
+    State("withdrawn", "Đã rút đơn", "Withdrawn", Clock.STOPPED, final=True),
+    State("guided", "Đã hướng dẫn", "Guided", Clock.STOPPED, final=True),
+    State("filed", "Đã lưu đơn", "Filed", Clock.STOPPED, final=True),
+)
+OPEN = ("received", "accepted", "verifying", "suspended")
+
+FILE_REASONS = ("duplicate", "anonymous", "ineligible", "time_barred", "already_final")
+OUTCOMES = ("upheld", "partly_upheld", "rejected")
+
+REASON = Field("reason", FieldType.TEXT, label="Lý do / Reason")
+NOTE = Field("note", FieldType.TEXT, label="Ghi chú / Note")
+
+# Decision data the official result forms (01/KQGQ, 03/KQGQ) count, DOMAIN.md §8.
+DECISION_FIELDS = (
+    Field("outcome", FieldType.CHOICE, choices=OUTCOMES, label="Kết quả / Outcome"),
+    Field("decision_no", FieldType.TEXT, max_length=100, label="Số quyết định / Decision number"),
+    Field("summary", FieldType.TEXT, label="Tóm tắt / Summary"),
+    Field("recovered_money_vnd", FieldType.AMOUNT, required=False),
+    Field("recovered_land_m2", FieldType.AMOUNT, required=False),
+    Field("returned_money_vnd", FieldType.AMOUNT, required=False),
+    Field("returned_land_m2", FieldType.AMOUNT, required=False),
+    Field("people_disciplined", FieldType.COUNT, required=False),
+    Field("referred_for_investigation", FieldType.COUNT, required=False),
+)
+
+PETITIONER_INTAKE = (
+    Field("multi_place", FieldType.BOOL, required=False, label="Phải xác minh nhiều nơi / Checked in several places"),
+)
+
+
+def _flag_needs_reason(data: Mapping[str, object]) -> dict[str, str]:
+    # "Complex" and "remote area" choose the longer period, so they are recorded with a reason.
+    if (data.get("complex") or data.get("remote")) and not data.get("reason"):
+        return {"reason": "Cần nêu lý do khi đánh dấu phức tạp hoặc vùng sâu, vùng xa / a reason is required with complex or remote"}
+    return {}
+
+
+def _processing_triggers() -> tuple[Trigger, ...]:
+    desk = {R: Scope.AREA, L: Scope.AREA}
+    return (
+        Trigger(
+            "accept", ("received",), "accepted", desk, "Thụ lý", "Accept",
+            fields=(
+                Field("unit", FieldType.UNIT, required=False, label="Đơn vị giải quyết / Resolving unit"),
+                Field("complex", FieldType.BOOL, required=False, label="Vụ việc phức tạp / Complex"),
+                Field("remote", FieldType.BOOL, required=False, label="Vùng sâu, vùng xa / Remote area"),
+                Field("reason", FieldType.TEXT, required=False, label="Lý do / Reason"),
+            ),
+            due=DueRule.RESOLUTION, source="KN Art. 27; TC Art. 29", checks=(_flag_needs_reason,),
+        ),
+        Trigger(
+            "forward", ("received",), None, desk, "Chuyển đơn", "Forward",
+            fields=(Field("unit", FieldType.UNIT, label="Đơn vị có thẩm quyền / Competent unit"),),
+            due=DueRule.PROCESSING, source="TCD Art. 28: the processing period restarts at the competent unit",
+        ),
+        Trigger(
+            "guide", ("received",), "guided", desk, "Hướng dẫn", "Guide",
+            fields=(Field("to", FieldType.TEXT, max_length=500, label="Cơ quan có thẩm quyền / Competent body"),),
+            source="TCD Art. 28",
+        ),
+        Trigger(
+            "file", ("received",), "filed", desk, "Lưu đơn", "File away",
+            fields=(Field("reason", FieldType.CHOICE, choices=FILE_REASONS, label="Lý do / Reason"),),
+            source="TC Art. 25 (anonymous); KN Art. 11 (ineligible)",
+        ),
+    )
+
+
+def _resolution_triggers(*, recomplaint: bool) -> tuple[Trigger, ...]:
+    resolver = {A: Scope.ASSIGNED, L: Scope.AREA}
+    triggers = [
+        Trigger("start_verification", ("accepted",), "verifying", resolver, "Xác minh", "Start verification"),
+        Trigger(
+            "extend", ("accepted", "verifying"), None, resolver, "Gia hạn", "Extend",
+            fields=(Field("due_on", FieldType.DATE, label="Hạn mới / New due date"), REASON),
+            due=DueRule.EXTEND, source="TC Art. 30; KN Art. 28, 37",
+        ),
+        Trigger("suspend", ("verifying",), "suspended", resolver, "Tạm đình chỉ", "Suspend", fields=(REASON,), due=DueRule.PAUSE),
+        Trigger("resume", ("suspended",), "verifying", resolver, "Tiếp tục", "Resume", fields=(REASON,), due=DueRule.RESUME),
+        Trigger("resolve", ("accepted", "verifying"), "resolved", resolver, "Ra quyết định", "Resolve", fields=DECISION_FIELDS),
+        Trigger(
+            "close", ("resolved",), "closed", {A: Scope.ASSIGNED, L: Scope.AREA, SYS: Scope.ANY}, "Kết thúc", "Close",
+            source="KN Art. 44: a first decision not challenged within 30 days becomes final",
+        ),
+        Trigger(
+            "withdraw", OPEN, "withdrawn", {R: Scope.AREA, A: Scope.ASSIGNED, L: Scope.AREA}, "Rút đơn", "Withdraw",
+            fields=(Field("note", FieldType.TEXT, label="Đơn xin rút / The citizen's written request"),),
+            source="KN Art. 10; TC Art. 33",
+        ),
+        Trigger(
+            "urge", OPEN, None, {R: Scope.ABOVE_RESOLVING, L: Scope.ABOVE_RESOLVING}, "Đôn đốc", "Urge", fields=(NOTE,),
+            source="TT 02/2021/TT-TTCP: urging notices are counted in the reports",
+        ),
+    ]
+    if recomplaint:
+        triggers.append(
+            Trigger(
+                "recomplain", ("resolved",), "escalated", {R: Scope.AREA, L: Scope.AREA}, "Khiếu nại lần hai", "Complain again",
+                fields=(Field("unit", FieldType.UNIT, required=False, label="Cấp trên trực tiếp / Superior unit"),),
+                source="KN Art. 33: within 30 days (remote 45) of the first decision", opens_next_round=True,
+            )
+        )
+    return tuple(triggers)
+
+
+def _complaint_resolution(flags: Flags) -> str:
+    suffix = ("_remote" if flags.remote else "") + ("_complex" if flags.complex else "")
+    return f"complaint.resolution.round{2 if flags.round >= 2 else 1}{suffix}"
+
+
+COMPLAINT = Workflow(
+    kind="complaint", version=1, label_vi="Khiếu nại", label_en="Complaint",
+    states=STATES, initial=("received",),
+    triggers=_processing_triggers() + _resolution_triggers(recomplaint=True),
+    processing_period=lambda flags: "complaint.processing",
+    resolution_period=_complaint_resolution,
+)
+
+DENUNCIATION = Workflow(
+    kind="denunciation", version=1, label_vi="Tố cáo", label_en="Denunciation",
+    states=STATES, initial=("received",),
+    triggers=_processing_triggers() + _resolution_triggers(recomplaint=False),
+    processing_period=lambda flags: "denunciation.processing_multi_place" if flags.multi_place else "denunciation.processing",
+    resolution_period=lambda flags: "denunciation.resolution",
+    intake_fields=PETITIONER_INTAKE,
+)
+
+RECOMMENDATION = Workflow(
+    kind="recommendation", version=1, label_vi="Kiến nghị", label_en="Recommendation",
+    states=STATES, initial=("received",),
+    triggers=_processing_triggers() + _resolution_triggers(recomplaint=False),
+    processing_period=lambda flags: "recommendation.processing",
+    resolution_period=lambda flags: "recommendation.resolution",
+)
+
+FEEDBACK = Workflow(
+    kind="feedback", version=1, label_vi="Phản ánh", label_en="Feedback",
+    states=STATES, initial=("received",),
+    triggers=_processing_triggers() + _resolution_triggers(recomplaint=False),
+    processing_period=lambda flags: "feedback.processing",
+    resolution_period=lambda flags: "feedback.resolution",
+)
+
+# A voters' recommendation passed on after a meeting with deputies starts accepted at the
+# unit that must answer (QĐ 33/2017): 40 days, 50 when several agencies answer.
+VOTER_OPINION = Workflow(
+    kind="voter_opinion", version=1, label_vi="Ý kiến, kiến nghị cử tri", label_en="Voters' opinion",
+    states=STATES, initial=("accepted",),
+    triggers=_resolution_triggers(recomplaint=False),
+    resolution_period=lambda flags: "voter_opinion.resolution_multi_agency" if flags.multi_agency else "voter_opinion.resolution",
+    intake_fields=(Field("multi_agency", FieldType.BOOL, required=False, label="Nhiều cơ quan trả lời / Several agencies"),),
+)

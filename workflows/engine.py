@@ -1,0 +1,378 @@
+"""The engine: applies a trigger to a case and reports what happens. It never writes.
+
+One `transitions` machine per workflow version serves every case (the library's "static
+machine" pattern): a machine per case costs about 25 times more CPU per transition.
+The engine decides the next state, validates the trigger's data against the definition
+and computes the new due date under the rule set in force on the effective date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from threading import Lock
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from workflows import definitions
+from workflows.calendar import WorkingCalendar
+from workflows.definitions.base import CaseFacts, DueRule, Field, FieldType, Flags, Role, Trigger, Workflow
+from workflows.rules import Period, RuleBook, RuleSetError, shipped_rulebook
+
+
+class WorkflowError(Exception):
+    """A trigger or its data was refused; nothing happened."""
+
+    code = "workflow_error"
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = dict(details or {})
+
+
+class UnknownTrigger(WorkflowError):
+    """The workflow has no trigger of that name."""
+
+    code = "unknown_trigger"
+
+
+class TriggerNotAllowed(WorkflowError):
+    """The trigger exists but cannot be fired from the case's state."""
+
+    code = "trigger_not_allowed"
+
+
+class RoleNotAllowed(WorkflowError):
+    """The actor's role may not fire the trigger."""
+
+    code = "role_not_allowed"
+
+
+class InvalidData(WorkflowError):
+    """The data is missing, malformed or outside the law."""
+
+    code = "invalid_data"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a trigger (or the start of a case) does: the engine's whole answer."""
+
+    trigger: str
+    from_state: str | None
+    to_state: str
+    effective_on: dt.date
+    due_on: dt.date | None
+    clock_started_on: dt.date | None
+    paused_on: dt.date | None
+    extensions_used: int
+    rule_set: str | None
+    period: Period | None
+    flags: Flags
+    data: Mapping[str, Any] = field(default_factory=dict)
+    opens_next_round: bool = False
+
+
+class _Token:
+    """A stand-in the shared machine moves, so the case itself is never touched."""
+
+    def __init__(self, state: str):
+        self.state = state
+
+
+_machines: dict[tuple[str, int], Machine] = {}
+_machines_lock = Lock()
+
+
+def machine_for(workflow: Workflow) -> Machine:
+    """The one machine that serves every case of this workflow version."""
+    key = (workflow.kind, workflow.version)
+    with _machines_lock:
+        machine = _machines.get(key)
+        if machine is None:
+            transitions = [
+                {"trigger": t.name, "source": src, "dest": t.dest or src} for t in workflow.triggers for src in t.sources
+            ]
+            machine = Machine(
+                model=None,
+                states=[s.name for s in workflow.states],
+                transitions=transitions,
+                initial=workflow.initial[0],
+                auto_transitions=False,
+                ignore_invalid_triggers=False,
+            )
+            _machines[key] = machine
+        return machine
+
+
+def clean_data(fields: tuple[Field, ...], data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Check `data` against the declared fields; the typed values, or InvalidData naming each problem."""
+    data = dict(data or {})
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    declared = {f.name: f for f in fields}
+    for name in data:
+        if name not in declared:
+            errors[name] = "Trường không được hỗ trợ / unknown field"
+    for f in fields:
+        value = data.get(f.name)
+        if value is None or (isinstance(value, str) and not value.strip() and f.type is not FieldType.BOOL):
+            if f.required:
+                errors[f.name] = "Bắt buộc / required"
+            continue
+        try:
+            cleaned[f.name] = _coerce(f, value)
+        except ValueError as exc:
+            errors[f.name] = str(exc)
+    if errors:
+        raise InvalidData("Dữ liệu không hợp lệ / invalid data", {"fields": errors})
+    return cleaned
+
+
+def _coerce(f: Field, value: Any) -> Any:
+    match f.type:
+        case FieldType.TEXT | FieldType.UNIT:
+            if not isinstance(value, str):
+                raise ValueError("Phải là chuỗi / must be a string")
+            text = value.strip()
+            if len(text) > f.max_length:
+                raise ValueError(f"Dài quá {f.max_length} ký tự / longer than {f.max_length} characters")
+            return text
+        case FieldType.DATE:
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                return value
+            if isinstance(value, str):
+                try:
+                    return dt.date.fromisoformat(value)
+                except ValueError:
+                    pass
+            raise ValueError("Ngày dạng YYYY-MM-DD / a date as YYYY-MM-DD")
+        case FieldType.CHOICE:
+            if value not in f.choices:
+                raise ValueError(f"Một trong / one of: {', '.join(f.choices)}")
+            return value
+        case FieldType.BOOL:
+            if not isinstance(value, bool):
+                raise ValueError("Phải là true/false / must be true or false")
+            return value
+        case FieldType.COUNT:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError("Số nguyên không âm / a whole number >= 0")
+            return value
+        case FieldType.AMOUNT:
+            if isinstance(value, bool):
+                raise ValueError("Phải là số / must be a number")
+            try:
+                amount = Decimal(str(value))
+            except InvalidOperation:
+                raise ValueError("Phải là số / must be a number") from None
+            if not amount.is_finite() or amount < 0 or amount > Decimal("1e15"):
+                raise ValueError("Số không âm, hữu hạn / a finite number >= 0")
+            return amount
+    raise ValueError(f"unsupported field type {f.type}")  # pragma: no cover - every type is matched above
+
+
+class Engine:
+    """Decides transitions and deadlines for every workflow, under a calendar and rule book."""
+
+    def __init__(self, calendar: WorkingCalendar | None = None, rulebook: RuleBook | None = None):
+        self.calendar = calendar or WorkingCalendar()
+        self.rulebook = rulebook or shipped_rulebook()
+
+    # -- what a user may do -------------------------------------------------------------
+    @staticmethod
+    def workflow(case: CaseFacts) -> Workflow:
+        """The workflow version `case` is pinned to."""
+        return definitions.get(case.kind, case.workflow_version)
+
+    def triggers_from(self, case: CaseFacts) -> list[Trigger]:
+        """The triggers the case's workflow allows from its current state."""
+        workflow = self.workflow(case)
+        names = machine_for(workflow).get_triggers(case.state)
+        return [t for t in workflow.triggers if t.name in names]
+
+    def available(self, case: CaseFacts, role: Role | str) -> list[Trigger]:
+        """Triggers `role` may fire on `case` now (scope is for the caller to check)."""
+        return [t for t in self.triggers_from(case) if role == Role.ADMIN or role in t.who]
+
+    # -- the start of a case --------------------------------------------------------------
+    def start(
+        self,
+        kind: str,
+        *,
+        effective_on: dt.date,
+        state: str | None = None,
+        flags: Flags = Flags(),
+        due_on: dt.date | None = None,
+        overrides: Mapping[str, int] | None = None,
+    ) -> Step:
+        """How a new case of `kind` starts: its state, its first due date and the rule set used."""
+        workflow = definitions.latest(kind)
+        state = state or workflow.initial[0]
+        if state not in workflow.initial:
+            raise TriggerNotAllowed(f"Không thể tạo hồ sơ ở trạng thái {state} / a {kind} cannot start as {state}")
+        step = Step("intake", None, state, effective_on, None, None, None, 0, None, None, flags)
+        if workflow.state(state).clock.value != "running":
+            return step
+        if due_on is not None:
+            return self._due_from_data(step, due_on)
+        if workflow.processing_period and state == "received":
+            return self._start_period(step, workflow.processing_period(flags), overrides)
+        if workflow.resolution_period:
+            return self._start_period(step, workflow.resolution_period(flags), overrides)
+        if workflow.default_period:
+            return self._start_period(step, workflow.default_period, overrides)
+        raise InvalidData("Cần hạn xử lý / a due date is required", {"fields": {"due_on": "Bắt buộc / required"}})
+
+    # -- a trigger --------------------------------------------------------------------------
+    def fire(
+        self,
+        case: CaseFacts,
+        trigger: str,
+        *,
+        role: Role | str,
+        effective_on: dt.date,
+        data: Mapping[str, Any] | None = None,
+        overrides: Mapping[str, int] | None = None,
+    ) -> Step:
+        """What `trigger` does to `case` when `role` fires it on `effective_on` with `data`."""
+        workflow = self.workflow(case)
+        spec = workflow.trigger(trigger)
+        if spec is None:
+            raise UnknownTrigger(
+                f"Không có thao tác {trigger!r} cho loại {case.kind} / no trigger {trigger!r} for a {case.kind}",
+                {"triggers": [t.name for t in workflow.triggers]},
+            )
+        if role != Role.ADMIN and role not in spec.who:
+            raise RoleNotAllowed(f"Vai trò {role} không được thực hiện {trigger} / role {role} may not fire {trigger}")
+        token = _Token(case.state)
+        try:
+            machine_for(workflow).events[trigger].trigger(token)
+        except MachineError:
+            raise TriggerNotAllowed(
+                f"Không thể {trigger} khi hồ sơ đang ở trạng thái {case.state} / {trigger} is not allowed from {case.state}",
+                {"state": case.state, "allowed": [t.name for t in self.triggers_from(case)]},
+            ) from None
+        cleaned = clean_data(spec.fields, data)
+        errors: dict[str, str] = {}
+        for check in spec.checks:
+            errors.update(check(cleaned))
+        if errors:
+            raise InvalidData("Dữ liệu không hợp lệ / invalid data", {"fields": errors})
+
+        flags = Flags(
+            round=case.round,
+            complex=bool(cleaned.get("complex", case.complex)),
+            remote=bool(cleaned.get("remote", case.remote)),
+            multi_place=case.multi_place,
+            multi_agency=case.multi_agency,
+        )
+        step = Step(
+            trigger, case.state, token.state, effective_on, case.due_on, case.clock_started_on, case.paused_on,
+            case.extensions_used, case.rule_set, None, flags, cleaned, spec.opens_next_round,
+        )
+        if spec.opens_next_round:
+            self._check_recomplaint_window(case, effective_on)
+        match spec.due:
+            case DueRule.KEEP:
+                return step
+            case DueRule.PROCESSING:
+                assert workflow.processing_period is not None
+                return self._start_period(step, workflow.processing_period(flags), overrides)
+            case DueRule.RESOLUTION:
+                assert workflow.resolution_period is not None
+                return self._start_period(step, workflow.resolution_period(flags), overrides)
+            case DueRule.FROM_DATA | DueRule.DEFAULT_OR_DATA:
+                return self._due_from_data(step, cleaned["due_on"])
+            case DueRule.EXTEND:
+                return self._extend(workflow, case, step, cleaned["due_on"])
+            case DueRule.PAUSE:
+                return replace(step, paused_on=effective_on)
+            case DueRule.RESUME:
+                return self._resume(workflow, case, step)
+        raise AssertionError(spec.due)  # pragma: no cover
+
+    # -- deadlines --------------------------------------------------------------------------
+    def _start_period(self, step: Step, key: str, overrides: Mapping[str, int] | None) -> Step:
+        rule_set = self.rulebook.in_force(step.effective_on)
+        period = rule_set.period(key)
+        if overrides and period.configurable and key in overrides:
+            period = replace(period, days=int(overrides[key]), source=f"{period.source} (cấu hình của đơn vị / unit setting)")
+        due = self.calendar.add(step.effective_on, period.days, period.unit)
+        return replace(
+            step, due_on=due, clock_started_on=step.effective_on, paused_on=None, extensions_used=0,
+            rule_set=rule_set.id, period=period,
+        )
+
+    def _due_from_data(self, step: Step, due_on: dt.date) -> Step:
+        if due_on <= step.effective_on:
+            raise InvalidData(
+                "Hạn xử lý phải sau ngày giao / the due date must be after the date it is set",
+                {"fields": {"due_on": f"> {step.effective_on.isoformat()}"}},
+            )
+        rule_set = self.rulebook.in_force(step.effective_on).id
+        return replace(step, due_on=due_on, clock_started_on=step.effective_on, paused_on=None, rule_set=rule_set)
+
+    def _rule_set_of(self, case: CaseFacts, fallback: dt.date):
+        try:
+            return self.rulebook.by_id(case.rule_set) if case.rule_set else self.rulebook.in_force(fallback)
+        except RuleSetError:
+            return self.rulebook.in_force(fallback)
+
+    def _extend(self, workflow: Workflow, case: CaseFacts, step: Step, new_due: dt.date) -> Step:
+        started = case.clock_started_on or step.effective_on
+        rule_set = self._rule_set_of(case, started)
+        rule = rule_set.extension(workflow.kind)
+
+        def refuse(message: str) -> InvalidData:
+            return InvalidData(message, {"fields": {"due_on": message}, "rule_set": rule_set.id,
+                                         "source": rule.source if rule else ""})
+
+        if rule is None or case.due_on is None:
+            raise refuse("Loại hồ sơ này không được gia hạn / this kind of case cannot be extended")
+        if case.extensions_used >= rule.max_times:
+            raise refuse(f"Đã gia hạn tối đa {rule.max_times} lần / already extended {rule.max_times} time(s), the legal maximum")
+        if new_due <= case.due_on:
+            raise refuse("Hạn mới phải sau hạn hiện tại / the new due date must be after the current one")
+        if rule.max_days_each is not None:
+            limit = self.calendar.add_calendar_days(case.due_on, rule.max_days_each)
+            if new_due > limit:
+                raise refuse(f"Mỗi lần gia hạn không quá {rule.max_days_each} ngày (đến {limit:%d/%m/%Y}) / "
+                             f"each extension is at most {rule.max_days_each} days (until {limit.isoformat()})")
+        if rule.cap_period is not None and workflow.resolution_period is not None:
+            cap_flags = replace(step.flags, **{rule.cap_period: True})
+            cap = rule_set.period(workflow.resolution_period(cap_flags))
+            limit = self.calendar.add(started, cap.days, cap.unit)
+            if new_due > limit:
+                raise refuse(f"Không quá thời hạn tối đa {cap.days} ngày (đến {limit:%d/%m/%Y}) / "
+                             f"not beyond the legal maximum of {cap.days} days ({limit.isoformat()})")
+        return replace(step, due_on=new_due, extensions_used=case.extensions_used + 1)
+
+    def _resume(self, workflow: Workflow, case: CaseFacts, step: Step) -> Step:
+        if case.paused_on is None or case.due_on is None:
+            return replace(step, paused_on=None)
+        started = case.clock_started_on or case.paused_on
+        unit = self._rule_set_of(case, started).period(workflow.resolution_period(step.flags)).unit \
+            if workflow.resolution_period else None
+        if unit is None:
+            return replace(step, paused_on=None)
+        # The clock did not run while suspended: the due date moves by the days it lost,
+        # counted the way the period itself is counted (DOMAIN.md §2).
+        lost = self.calendar.days_between(case.paused_on, step.effective_on, unit)
+        due = self.calendar.add(case.due_on, lost, unit) if lost else case.due_on
+        return replace(step, due_on=due, paused_on=None)
+
+    def _check_recomplaint_window(self, case: CaseFacts, effective_on: dt.date) -> None:
+        if case.decided_on is None:
+            return
+        rule_set = self.rulebook.in_force(case.decided_on)
+        period = rule_set.period("complaint.recomplaint_window_remote" if case.remote else "complaint.recomplaint_window")
+        last = self.calendar.add(case.decided_on, period.days, period.unit)
+        if effective_on > last:
+            raise InvalidData(
+                f"Quá thời hạn khiếu nại lần hai ({last:%d/%m/%Y}) / the second complaint is out of time (last day {last.isoformat()})",
+                {"fields": {"effective_on": period.source}},
+            )
