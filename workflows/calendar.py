@@ -11,9 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cache
 
 import holidays
+
+
+@cache
+def _vietnam_holidays() -> holidays.HolidayBase:
+    # One table for every calendar, filled up front for the years cases live in so that
+    # concurrent requests only read it; other years are still expanded on demand.
+    return holidays.country_holidays("VN", years=range(2010, 2046))
 
 
 class DayUnit(StrEnum):
@@ -35,10 +42,9 @@ class WorkingCalendar:
         """A calendar with the administrator's extra days off and make-up working days."""
         return cls(frozenset(days_off), frozenset(working_days))
 
-    @cached_property
+    @property
     def _public(self) -> holidays.HolidayBase:
-        # years=() lets the package expand lazily to any year asked about.
-        return holidays.country_holidays("VN")
+        return _vietnam_holidays()
 
     def is_public_holiday(self, day: date) -> bool:
         """True on a statutory holiday or compensation day."""

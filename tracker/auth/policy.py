@@ -1,0 +1,121 @@
+"""Jurisdiction and permissions (DOMAIN.md §4-§6), the one place they are decided.
+
+A user's area is their unit and every unit below it; a supervisory board's area is the tree
+of the unit it is attached to, plus the recommendations it issued. A case is in an area
+when its receiving or its resolving unit is. Outside your area a case does not exist
+for you (404); inside it, a trigger your role or scope does not allow is a 403.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import aliased
+
+from tracker.models import Case, Supervision, Unit
+from workflows.definitions.base import Role, Scope, Trigger
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in user, a program's token, or the sweep."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def display_name(self) -> str: ...
+
+
+def area_root_path(actor: Actor) -> str:
+    """The path prefix of the actor's area: a board watches its parent's tree."""
+    unit = actor.unit
+    if actor.role == Role.SUPERVISOR and unit.is_board and unit.parent is not None:
+        return unit.parent.path
+    return unit.path
+
+
+def unit_in_area(actor: Actor, unit: Unit) -> bool:
+    """True when `unit` lies in the actor's area."""
+    return unit.path.startswith(area_root_path(actor))
+
+
+def issued_by_actor_board(actor: Actor, case: Case, board_unit_id: int | None) -> bool:
+    """True when the case is a recommendation the actor's board issued."""
+    return actor.role == Role.SUPERVISOR and board_unit_id is not None and board_unit_id == actor.unit.id
+
+
+def can_view(actor: Actor, case: Case, board_unit_id: int | None = None) -> bool:
+    """True when the case is in the actor's area (or is a recommendation their board issued)."""
+    if unit_in_area(actor, case.received_unit) or unit_in_area(actor, case.resolving_unit):
+        return True
+    return issued_by_actor_board(actor, case, board_unit_id)
+
+
+def visible_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting the cases the actor may see, resolved in SQL."""
+    prefix = area_root_path(actor) + "%"
+    received = aliased(Unit)
+    resolving = aliased(Unit)
+    in_area = or_(
+        select(received.id).where(received.id == Case.received_unit_id, received.path.like(prefix)).exists(),
+        select(resolving.id).where(resolving.id == Case.assigned_unit_id, resolving.path.like(prefix)).exists(),
+    )
+    if actor.role == Role.SUPERVISOR:
+        issued = select(Supervision.id).where(
+            Supervision.id == Case.supervision_id, Supervision.board_unit_id == actor.unit.id
+        ).exists()
+        return or_(in_area, issued)
+    return in_area
+
+
+def can_see_identity(actor: Actor, case: Case) -> bool:
+    """A denouncer's identity is for the resolving authority and admins only (TC Art. 47)."""
+    if case.kind != "denunciation":
+        return True
+    return actor.role == Role.ADMIN or actor.unit.id == case.resolving_unit.id
+
+
+def identity_search_filter(actor: Actor) -> ColumnElement[bool]:
+    """Cases whose petitioners' names the actor may search by: not other units' denunciations."""
+    if actor.role == Role.ADMIN:
+        return true()
+    return or_(
+        Case.kind != "denunciation",
+        and_(Case.assigned_unit_id.is_(None), Case.received_unit_id == actor.unit.id),
+        Case.assigned_unit_id == actor.unit.id,
+    )
+
+
+def scope_allows(actor: Actor, case: Case, scope: Scope, board_unit_id: int | None) -> bool:
+    """True when the actor stands where `scope` asks, relative to the case."""
+    resolving = case.resolving_unit
+    match scope:
+        case Scope.ANY:
+            return True
+        case Scope.AREA | Scope.BOARD_AREA:
+            return can_view(actor, case, board_unit_id) and (
+                unit_in_area(actor, case.received_unit) or unit_in_area(actor, resolving)
+            )
+        case Scope.ASSIGNED:
+            return actor.unit.id == resolving.id
+        case Scope.ABOVE_RESOLVING:
+            return resolving.path.startswith(actor.unit.path) and resolving.id != actor.unit.id
+        case Scope.ISSUING_BOARD:
+            return issued_by_actor_board(actor, case, board_unit_id)
+    return False
+
+
+def may_fire(actor: Actor, case: Case, trigger: Trigger, board_unit_id: int | None = None) -> bool:
+    """True when the actor's role and place allow `trigger` on `case` (the state is the engine's)."""
+    if actor.role == Role.ADMIN:
+        return can_view(actor, case, board_unit_id)
+    scope = trigger.who.get(Role(actor.role))
+    return scope is not None and scope_allows(actor, case, scope, board_unit_id)
+
+
+def no_cases() -> ColumnElement[bool]:
+    """A WHERE clause that selects nothing."""
+    return false()

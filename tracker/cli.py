@@ -1,0 +1,201 @@
+"""The `tracker` command: schema, units, users, calendar, history, demo data, server.
+
+Every command takes --database-url and otherwise reads DATABASE_URL (default: the SQLite
+file in the instance folder). A refused command prints why and exits 1, never a traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask
+from pydantic import ValidationError
+
+from tracker import create_app, database
+from tracker.services.errors import ServiceError
+
+
+def _app(database_url: str | None) -> Flask:
+    return create_app({"DATABASE_URL": database_url} if database_url else None)
+
+
+def with_app(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command --database-url and turn refusals into a message and exit code 1."""
+
+    @click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL; default: SQLite in the instance folder")
+    @functools.wraps(command)
+    def wrapper(database_url: str | None, **kwargs: Any) -> Any:
+        app = _app(database_url)
+        try:
+            return command(app, **kwargs)
+        except ServiceError as error:
+            raise click.ClickException(error.message) from None
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors())
+            raise click.ClickException(f"Dữ liệu không hợp lệ / invalid input: {problems}") from None
+
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """Petition & Dialogue Tracker / Theo dõi đơn thư và đối thoại."""
+
+
+@main.command()
+@with_app
+def init(app: Flask) -> None:
+    """Create or upgrade the schema (safe to run twice)."""
+    from tracker.migrate import upgrade
+
+    upgrade(app.config["DATABASE_URL"])
+    click.echo("Cơ sở dữ liệu đã sẵn sàng / database is up to date")
+
+
+@main.group()
+def units() -> None:
+    """Units of the tree."""
+
+
+@units.command("create")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--kind", required=True)
+@click.option("--parent", "parent_code", default=None)
+@with_app
+def units_create(app: Flask, code: str, name: str, kind: str, parent_code: str | None) -> None:
+    """Add a unit (the first ones, before any user exists)."""
+    from tracker.schemas import UnitIn
+    from tracker.services.admin import create_unit
+
+    data = UnitIn(code=code, name=name, kind=kind, parent_code=parent_code)
+    with database(app).transaction() as session:
+        unit = create_unit(session, None, data)
+        click.echo(f"{unit.code}\t{unit.name}")
+
+
+@main.group()
+def users() -> None:
+    """Users and their API tokens."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", required=True)
+@click.option("--unit", "unit_code", required=True)
+@click.option("--email", default=None)
+@click.option("--full-name", default=None)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@with_app
+def users_create(app: Flask, username: str, role: str, unit_code: str, email: str | None, full_name: str | None,
+                 password_stdin: bool) -> None:
+    """Add a user with a role at a unit."""
+    from tracker.schemas import UserIn
+    from tracker.services.admin import create_user
+
+    if not password_stdin:
+        raise click.UsageError("--password-stdin is required: passwords are never taken on the command line")
+    password = sys.stdin.readline().rstrip("\r\n")
+    data = UserIn(username=username, role=role, unit=unit_code, email=email, full_name=full_name, password=password)
+    with database(app).transaction() as session:
+        user = create_user(session, None, data)
+        click.echo(f"{user.username}\t{user.role}\t{unit_code}")
+
+
+@users.command("token")
+@click.argument("username")
+@with_app
+def users_token(app: Flask, username: str) -> None:
+    """Print a new API token for USERNAME, and nothing else."""
+    from tracker.services.admin import issue_token
+
+    with database(app).transaction() as session:
+        token = issue_token(session, username)
+    click.echo(token)
+
+
+@main.group()
+def calendar() -> None:
+    """Administrators' changes to the working-day calendar."""
+
+
+def _calendar_add(kind: str) -> Callable[..., None]:
+    @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]))
+    @click.option("--note", default="", help="the decision behind it")
+    @with_app
+    def add(app: Flask, day: dt.datetime, note: str) -> None:
+        from tracker.services.admin import add_calendar_day
+
+        with database(app).transaction() as session:
+            row = add_calendar_day(session, None, day.date(), kind, note)
+            click.echo(f"{row.day:%d/%m/%Y}\t{row.kind}\t{row.note}")
+
+    return add
+
+
+calendar.command("add-day-off", help="Add an extra day off (e.g. a Tết bridge day).")(_calendar_add("day_off"))
+calendar.command("add-working-day", help="Add a make-up working day (e.g. a Saturday).")(_calendar_add("working_day"))
+
+
+@calendar.command("list")
+@with_app
+def calendar_list(app: Flask) -> None:
+    """List the administrators' overrides."""
+    from tracker.services.admin import list_calendar_days
+
+    with database(app).transaction() as session:
+        for row in list_calendar_days(session):
+            click.echo(f"{row.day:%d/%m/%Y}\t{row.kind}\t{row.note}")
+
+
+@main.group()
+def history() -> None:
+    """The tamper-evident case history."""
+
+
+@history.command("verify")
+@with_app
+def history_verify(app: Flask) -> None:
+    """Walk every case's chain; exit 1 naming each case whose history was altered."""
+    from tracker.services.history import verify_chains
+
+    with database(app).transaction() as session:
+        checked, broken = verify_chains(session)
+    for link in broken:
+        click.echo(f"BROKEN case {link.case_id} ({link.tracking_code}) at entry {link.seq}: {link.reason}", err=True)
+    if broken:
+        click.echo(f"{len(broken)} case(s) with a broken history / {checked} entries checked", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {checked} entries, every chain intact / lịch sử nguyên vẹn")
+
+
+@main.command()
+@click.option("--cases", "case_count", default=3000, show_default=True, help="how many petitions to generate")
+@click.option("--seed", default=2026, show_default=True)
+@click.option("--if-empty", is_flag=True, help="do nothing when the database already has units")
+@with_app
+def demo(app: Flask, case_count: int, seed: int, if_empty: bool) -> None:
+    """Fill the database with realistic Vietnamese demo data."""
+    from tracker.demo import load_demo
+
+    load_demo(app, cases=case_count, seed=seed, if_empty=if_empty)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_app
+def serve(app: Flask, host: str, port: int) -> None:
+    """Run the web application."""
+    from werkzeug.serving import run_simple
+
+    click.echo(f"http://{host}:{port}/")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

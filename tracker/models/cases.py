@@ -1,0 +1,179 @@
+"""Cases: every tracked petition, dialogue opinion and supervision recommendation, with
+its petitioners (stored apart from the case, DOMAIN.md §5) and its decisions."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base
+from tracker.models.types import UTCDateTime, check_in, utcnow
+from tracker.models.units import Unit
+from workflows import definitions
+
+KINDS = definitions.KINDS
+STATES = tuple(dict.fromkeys(s.name for w in definitions.ALL for s in w.states))
+CHANNELS = ("in_person", "mail", "online", "hotline", "dialogue", "voter_contact", "forwarded", "supervision")
+SUBJECT_AREAS = ("land_housing", "policy_benefits", "justice", "party", "civil_service", "corruption", "other")
+OUTCOMES = ("upheld", "partly_upheld", "rejected")
+# A petition signed by this many people or more is a many-person petition (reported apart).
+MANY_PERSON_THRESHOLD = 5
+
+
+class Case(Base):
+    """One tracked case. Its workflow version and rule set are pinned when it starts."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(check_in("kind", KINDS), name="kind"),
+        CheckConstraint(check_in("state", STATES), name="state"),
+        CheckConstraint(check_in("channel", CHANNELS), name="channel"),
+        CheckConstraint(f"subject_area IS NULL OR {check_in('subject_area', SUBJECT_AREAS)}", name="subject_area"),
+        CheckConstraint("crowd_size >= 1", name="crowd_size"),
+        CheckConstraint("version >= 1", name="version"),
+        # An assigned dialogue opinion always names its unit and due date (DOMAIN.md §4).
+        CheckConstraint("state <> 'assigned' OR (assigned_unit_id IS NOT NULL AND due_on IS NOT NULL)", name="assigned_has_unit"),
+        Index("ix_cases_kind_state", "kind", "state"),
+        Index("ix_cases_received_unit_received_on", "received_unit_id", "received_on"),
+        Index("ix_cases_assigned_unit_state", "assigned_unit_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    workflow_version: Mapped[int] = mapped_column(Integer, default=1)
+    rule_set: Mapped[str | None] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))
+    received_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    assigned_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    subject: Mapped[str] = mapped_column(String(500))
+    subject_search: Mapped[str] = mapped_column(String(500), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    subject_area: Mapped[str | None] = mapped_column(String(30))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    crowd_size: Mapped[int] = mapped_column(Integer, default=1)
+    complex: Mapped[bool] = mapped_column(Boolean, default=False)
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    multi_place: Mapped[bool] = mapped_column(Boolean, default=False)
+    multi_agency: Mapped[bool] = mapped_column(Boolean, default=False)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    # Legal dates (Asia/Ho_Chi_Minh) that put the case in a reporting period.
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    final_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The deadline: current due date, start of the running period, pause.
+    due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    clock_started_on: Mapped[dt.date | None] = mapped_column(Date)
+    paused_on: Mapped[dt.date | None] = mapped_column(Date)
+    extensions_used: Mapped[int] = mapped_column(Integer, default=0)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    urged_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_effective_on: Mapped[dt.date] = mapped_column(Date)
+    # Links: the first-round complaint, the dialogue or supervision a case came from.
+    parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogues.id"), index=True)
+    supervision_id: Mapped[int | None] = mapped_column(ForeignKey("supervisions.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("reception_visits.id"))
+    settled_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    answer: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    received_unit: Mapped[Unit] = relationship(foreign_keys=[received_unit_id], lazy="joined")
+    assigned_unit: Mapped[Unit | None] = relationship(foreign_keys=[assigned_unit_id], lazy="joined")
+    petitioners: Mapped[list[Petitioner]] = relationship(
+        back_populates="case", order_by="Petitioner.position", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list[Decision]] = relationship(back_populates="case", order_by="Decision.id")
+
+    @property
+    def resolving_unit(self) -> Unit:
+        """The unit that must resolve the case: the assigned unit, else the receiving one."""
+        return self.assigned_unit or self.received_unit
+
+    @property
+    def many_person(self) -> bool:
+        """Signed by five or more people (reported apart, DOMAIN.md §4)."""
+        return self.crowd_size >= MANY_PERSON_THRESHOLD
+
+    @property
+    def workflow(self) -> definitions.Workflow:
+        """The workflow version the case is pinned to."""
+        return definitions.get(self.kind, self.workflow_version)
+
+    @property
+    def is_final(self) -> bool:
+        """True in a state no ordinary trigger leaves."""
+        return self.state in self.workflow.final_states
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Open with its clock running and `today` after its due date (derived, never stored)."""
+        return self.state in self.workflow.running_states and self.due_on is not None and today > self.due_on
+
+    @property
+    def latest_decision(self) -> Decision | None:
+        """The decision that resolved the case most recently."""
+        return self.decisions[-1] if self.decisions else None
+
+
+class Petitioner(Base):
+    """A person who brought the case. For a denunciation these fields are confidential."""
+
+    __tablename__ = "petitioners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str] = mapped_column(String(255))
+    name_search: Mapped[str] = mapped_column(String(255), index=True, default="")
+    id_number: Mapped[str | None] = mapped_column(String(30), index=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(500))
+
+    case: Mapped[Case] = relationship(back_populates="petitioners")
+
+
+class Decision(Base):
+    """What a `resolve` decided, with the amounts and counts the result forms report."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (CheckConstraint(f"outcome IS NULL OR {check_in('outcome', OUTCOMES)}", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    decision_no: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    on_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    recovered_money_vnd: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    recovered_land_m2: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    returned_money_vnd: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    returned_land_m2: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    people_disciplined: Mapped[int | None] = mapped_column(Integer)
+    referred_for_investigation: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="decisions")
+
+
+class IdempotencyKey(Base):
+    """The case a retried intake must return instead of creating a second one."""
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("uq_idempotency_user_key", "user_id", "key", unique=True),)

@@ -1,0 +1,87 @@
+"""The append-only history of a case. Each entry hashes the previous entry of the same
+case, so an edited or deleted row breaks the chain and `tracker history verify` names it."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.db import Base
+from tracker.models.types import UTCDateTime, utcnow
+
+GENESIS = "0" * 64
+
+
+class HistoryEntry(Base):
+    """One thing that happened to a case: a trigger, its intake, or a view of a secret."""
+
+    __tablename__ = "history_entries"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_history_case_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    trigger: Mapped[str] = mapped_column(String(40), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    rule_set: Mapped[str | None] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the entry's content and the previous entry's hash."""
+        return entry_hash(
+            {
+                "case_id": self.case_id,
+                "seq": self.seq,
+                "at": _iso(self.at),
+                "effective_on": _iso(self.effective_on),
+                "trigger": self.trigger,
+                "from_state": self.from_state,
+                "to_state": self.to_state,
+                "actor_id": self.actor_id,
+                "actor_name": self.actor_name,
+                "note": self.note,
+                "data": self.data or {},
+                "due_on": _iso(self.due_on),
+                "rule_set": self.rule_set,
+            },
+            self.prev_hash,
+        )
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return value.isoformat() if value else None
+
+
+def entry_hash(content: dict[str, Any], prev_hash: str) -> str:
+    """The chain hash of `content` following `prev_hash` (canonical JSON, sorted keys)."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+class HistoryIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete a history entry."""
+
+
+@event.listens_for(HistoryEntry, "before_update")
+def _refuse_update(*_args: object) -> None:
+    raise HistoryIsAppendOnly("history entries are never changed")
+
+
+@event.listens_for(HistoryEntry, "before_delete")
+def _refuse_delete(*_args: object) -> None:
+    raise HistoryIsAppendOnly("history entries are never deleted")

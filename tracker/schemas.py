@@ -1,0 +1,177 @@
+"""Input schemas of every domain operation, declared once: services validate with them and
+the API publishes them in its OpenAPI document. Text is NFC-normalised on the way in;
+unknown fields are refused."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from tracker.models.activity import RECEPTION_KINDS
+from tracker.models.cases import CHANNELS, SUBJECT_AREAS
+from tracker.models.units import UNIT_KINDS
+from tracker.models.users import ROLES
+from tracker.text import nfc
+
+
+def _nonblank(value: str) -> str:
+    value = nfc(value)
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _optional(value: str | None) -> str | None:
+    return nfc(value) or None if value is not None else None
+
+
+def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in annotations
+    """A required, non-blank, NFC-normalised string of at most `max_length` characters."""
+    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_nonblank)]
+
+
+def OptionalText(max_length: int) -> Any:  # noqa: N802
+    """An optional NFC-normalised string; blank becomes None."""
+    return Annotated[str | None, Field(default=None, max_length=max_length), AfterValidator(_optional)]
+
+
+UnitCode = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+PETITION_KINDS = ("complaint", "denunciation", "recommendation", "feedback", "voter_opinion")
+
+
+class Input(BaseModel):
+    """Base of every input: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=100_000)
+
+
+class UnitIn(Input):
+    code: UnitCode
+    name: Text(255)  # type: ignore[valid-type]
+    kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
+    parent_code: UnitCode | None = None
+
+
+class UserIn(Input):
+    username: Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-@]+$")]
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    unit: UnitCode
+    password: Annotated[str, Field(min_length=8, max_length=200)]
+    email: Annotated[str | None, Field(default=None, max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")] = None
+    full_name: OptionalText(255) = None  # type: ignore[valid-type]
+
+
+class PetitionerIn(Input):
+    full_name: Text(255)  # type: ignore[valid-type]
+    id_number: Annotated[str | None, Field(default=None, max_length=30, pattern=r"^[0-9A-Za-z\-]+$")] = None
+    phone: Annotated[str | None, Field(default=None, max_length=30, pattern=r"^[0-9+() .\-]+$")] = None
+    address: OptionalText(500) = None  # type: ignore[valid-type]
+
+
+class CaseIn(Input):
+    kind: Literal[PETITION_KINDS]  # type: ignore[valid-type]
+    channel: Literal[CHANNELS]  # type: ignore[valid-type]
+    received_unit: UnitCode
+    subject: Text(500)  # type: ignore[valid-type]
+    content: Text(20_000)  # type: ignore[valid-type]
+    received_at: dt.datetime | None = None
+    petitioners: Annotated[list[PetitionerIn], Field(max_length=100)] = []
+    anonymous: StrictBool = False
+    crowd_size: Annotated[StrictInt, Field(ge=1, le=100_000)] | None = None
+    subject_area: Literal[SUBJECT_AREAS] | None = None  # type: ignore[valid-type]
+    # A denunciation that must be checked in several places gets 10 working days (TC Art. 24).
+    multi_place: StrictBool = False
+    # A voters' opinion several agencies must answer gets 50 days (QĐ 33/2017).
+    multi_agency: StrictBool = False
+    # A voters' opinion starts at the unit that must answer it; defaults to the receiving unit.
+    assigned_unit: UnitCode | None = None
+    visit_id: Annotated[StrictInt, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _petitioners_match_kind(self) -> CaseIn:
+        if self.anonymous and self.petitioners:
+            raise ValueError("an anonymous petition names no petitioner")
+        if self.kind == "complaint" and not self.petitioners:
+            raise ValueError("a complaint needs at least one petitioner")
+        if self.kind == "denunciation" and not self.anonymous and not self.petitioners:
+            raise ValueError("a named denunciation needs at least one petitioner")
+        return self
+
+
+class TransitionIn(Input):
+    trigger: Annotated[str, Field(min_length=1, max_length=40)]
+    version: Annotated[StrictInt, Field(ge=1)]
+    note: OptionalText(5_000) = None  # type: ignore[valid-type]
+    data: dict[str, Any] = {}
+    effective_on: dt.date | None = None
+
+
+class VisitIn(Input):
+    unit: UnitCode
+    visited_on: dt.date
+    reception: Literal[RECEPTION_KINDS]  # type: ignore[valid-type]
+    persons: Annotated[StrictInt, Field(ge=1, le=10_000)]
+    delegation: StrictBool = False
+    case_ids: Annotated[list[Annotated[StrictInt, Field(ge=1)]], Field(max_length=100)] = []
+    repeat: StrictBool = False
+    note: OptionalText(5_000) = None  # type: ignore[valid-type]
+
+
+class DialogueIn(Input):
+    host_unit: UnitCode
+    held_on: dt.date
+    chair: Text(255)  # type: ignore[valid-type]
+    topic: Text(500)  # type: ignore[valid-type]
+    attendees: Count | None = None
+    plan_id: Annotated[StrictInt, Field(ge=1)] | None = None
+
+
+class OpinionIn(Input):
+    subject: Text(500)  # type: ignore[valid-type]
+    content: Text(20_000)  # type: ignore[valid-type]
+    petitioners: Annotated[list[PetitionerIn], Field(max_length=100)] = []
+    settled_on_spot: StrictBool
+    answer: OptionalText(20_000) = None  # type: ignore[valid-type]
+    assigned_unit: UnitCode | None = None
+    due_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _assignment_is_complete(self) -> OpinionIn:
+        if not self.settled_on_spot and (self.assigned_unit is None or self.due_on is None):
+            raise ValueError("an opinion not settled on the spot needs assigned_unit and due_on")
+        return self
+
+
+class PlanIn(Input):
+    unit: UnitCode
+    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+    planned_sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
+
+
+class ScopeIn(Input):
+    unit: UnitCode | None = None
+    case_ids: Annotated[list[Annotated[StrictInt, Field(ge=1)]], Field(max_length=1000)] = []
+
+
+class SupervisionIn(Input):
+    board_unit: UnitCode
+    subject: Text(500)  # type: ignore[valid-type]
+    started_on: dt.date
+    ended_on: dt.date | None = None
+    scope: ScopeIn | None = None
+    findings: OptionalText(20_000) = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> SupervisionIn:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise ValueError("ended_on is before started_on")
+        return self
+
+
+class RecommendationIn(Input):
+    addressee_unit: UnitCode
+    content: Text(20_000)  # type: ignore[valid-type]
+    due_on: dt.date | None = None
+    issued_on: dt.date | None = None

@@ -1,0 +1,211 @@
+"""Dialogues and their opinions, dialogue plans, supervisions and their recommendations,
+and reception visits (DOMAIN.md §6, §8)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.auth import policy
+from tracker.auth.policy import Actor
+from tracker.models import Case, Dialogue, DialoguePlan, ReceptionVisit, Supervision, Unit
+from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, VisitIn
+from tracker.services.cases import add_petitioners, new_case
+from tracker.services.common import effective_date, engine_for, get_or_404, unit_by_code
+from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from_workflow
+from workflows.definitions.base import Role
+from workflows.engine import WorkflowError
+
+DESK_ROLES = {Role.RECEPTION, Role.LEADER, Role.ADMIN}
+BOARD_ROLES = {Role.SUPERVISOR, Role.ADMIN}
+
+
+def _require(actor: Actor, roles: set[Role], what: str) -> None:
+    if actor.role not in roles:
+        raise Forbidden(f"Vai trò {actor.role} không được {what} / role {actor.role} may not {what}")
+
+
+def _own_unit(session: Session, actor: Actor, code: str, field: str) -> Unit:
+    unit = unit_by_code(session, code, field=field)
+    if not policy.unit_in_area(actor, unit):
+        raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction", {"fields": {field: "outside"}})
+    return unit
+
+
+# -- dialogues ---------------------------------------------------------------------------------
+
+def create_plan(session: Session, actor: Actor, data: PlanIn) -> DialoguePlan:
+    """Record a unit's yearly dialogue plan; one per unit and year."""
+    _require(actor, DESK_ROLES, "lập kế hoạch đối thoại / make a dialogue plan")
+    unit = _own_unit(session, actor, data.unit, "unit")
+    if session.scalar(select(DialoguePlan.id).where(DialoguePlan.unit_id == unit.id, DialoguePlan.year == data.year)):
+        raise Conflict("Đơn vị đã có kế hoạch năm này / the unit already has a plan for that year", code="duplicate")
+    plan = DialoguePlan(unit=unit, year=data.year, planned_sessions=data.planned_sessions)
+    session.add(plan)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise Conflict("Đơn vị đã có kế hoạch năm này / the unit already has a plan for that year", code="duplicate") from error
+    return plan
+
+
+def open_dialogue(session: Session, actor: Actor, data: DialogueIn) -> Dialogue:
+    """Record a dialogue session held by a unit (it may belong to the unit's plan)."""
+    _require(actor, DESK_ROLES, "ghi nhận buổi đối thoại / record a dialogue")
+    host = _own_unit(session, actor, data.host_unit, "host_unit")
+    held_on = effective_date(data.held_on, field="held_on")
+    if data.plan_id is not None:
+        plan = session.get(DialoguePlan, data.plan_id)
+        if plan is None or plan.unit_id != host.id:
+            raise Refused("Kế hoạch không thuộc đơn vị chủ trì / the plan is not the host unit's", {"fields": {"plan_id": "unknown"}})
+    dialogue = Dialogue(host_unit=host, held_on=held_on, chair=data.chair, topic=data.topic, attendees=data.attendees,
+                        plan_id=data.plan_id, created_by_id=actor.id)
+    session.add(dialogue)
+    session.flush()
+    return dialogue
+
+
+def get_dialogue(session: Session, actor: Actor, dialogue_id: int) -> tuple[Dialogue, list[Case]]:
+    """A dialogue in the actor's area with its opinions."""
+    dialogue = session.get(Dialogue, dialogue_id)
+    if dialogue is None or not policy.unit_in_area(actor, dialogue.host_unit):
+        raise NotFound("Không tìm thấy buổi đối thoại / dialogue not found")
+    opinions = list(session.scalars(select(Case).where(Case.dialogue_id == dialogue.id).order_by(Case.id)))
+    return dialogue, opinions
+
+
+def record_opinion(session: Session, actor: Actor, dialogue_id: int, data: OpinionIn) -> Case:
+    """An opinion raised at a session: settled on the spot, or assigned to a unit with a due date."""
+    _require(actor, DESK_ROLES, "ghi ý kiến đối thoại / record an opinion")
+    dialogue = session.get(Dialogue, dialogue_id)
+    if dialogue is None or not policy.unit_in_area(actor, dialogue.host_unit):
+        raise NotFound("Không tìm thấy buổi đối thoại / dialogue not found")
+    assigned = None
+    if not data.settled_on_spot:
+        assigned = unit_by_code(session, data.assigned_unit or "", field="assigned_unit")
+        if assigned.is_board:
+            raise Refused("Không giao cho Ban giám sát / a board cannot be assigned", {"fields": {"assigned_unit": "a board"}})
+    try:
+        step = engine_for(session).start(
+            "dialogue_opinion", effective_on=dialogue.held_on,
+            state="settled_on_spot" if data.settled_on_spot else "assigned", due_on=data.due_on,
+        )
+    except WorkflowError as error:
+        raise from_workflow(error) from error
+    case = new_case(
+        session, actor, kind="dialogue_opinion", step=step, received_unit=dialogue.host_unit, subject=data.subject,
+        content=data.content, channel="dialogue", received_at=clock.now(), assigned_unit=assigned,
+        dialogue_id=dialogue.id, settled_on_spot=data.settled_on_spot, answer=data.answer,
+        decided_on=dialogue.held_on if data.settled_on_spot else None,
+        final_on=dialogue.held_on if data.settled_on_spot else None,
+    )
+    add_petitioners(case, data.petitioners)
+    session.flush()
+    return case
+
+
+# -- supervisions ------------------------------------------------------------------------------
+
+def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Supervision:
+    """A supervision held by a board over a unit or a list of cases."""
+    _require(actor, BOARD_ROLES, "mở cuộc giám sát / open a supervision")
+    board = unit_by_code(session, data.board_unit, field="board_unit")
+    if not board.is_board:
+        raise Refused("Đơn vị giám sát phải là Ban giám sát / the board unit must be a front committee or inspection board",
+                      {"fields": {"board_unit": "not a board"}})
+    if actor.role == Role.SUPERVISOR and board.id != actor.unit.id:
+        raise Forbidden("Chỉ mở giám sát cho Ban của mình / you may open supervisions for your own board only")
+    if actor.role == Role.ADMIN and not policy.unit_in_area(actor, board):
+        raise Forbidden("Đơn vị ngoài phạm vi / outside your jurisdiction")
+    started = effective_date(data.started_on, field="started_on")
+    supervision = Supervision(board_unit=board, subject=data.subject, started_on=started, ended_on=data.ended_on,
+                              findings=data.findings, created_by_id=actor.id)
+    if data.scope is not None:
+        if data.scope.unit:
+            supervision.scope_unit = unit_by_code(session, data.scope.unit, field="scope.unit")
+        for case_id in data.scope.case_ids:
+            case = session.get(Case, case_id)
+            if case is None or not policy.can_view(actor, case):
+                raise Refused(f"Không có hồ sơ {case_id} / no case {case_id}", {"fields": {"scope.case_ids": case_id}})
+            supervision.scope_cases.append(case)
+    session.add(supervision)
+    session.flush()
+    return supervision
+
+
+def issue_recommendation(session: Session, actor: Actor, supervision_id: int, data: RecommendationIn) -> Case:
+    """A recommendation the board addresses to a unit of the same province, state `issued`."""
+    _require(actor, BOARD_ROLES, "kiến nghị / issue recommendations")
+    supervision = session.get(Supervision, supervision_id)
+    if supervision is None or not (
+        supervision.board_unit_id == actor.unit.id or (actor.role == Role.ADMIN and policy.unit_in_area(actor, supervision.board_unit))
+    ):
+        raise NotFound("Không tìm thấy cuộc giám sát / supervision not found")
+    addressee = unit_by_code(session, data.addressee_unit, field="addressee_unit")
+    board = supervision.board_unit
+    if addressee.ancestor_ids[:1] != board.ancestor_ids[:1] or addressee.is_board:
+        raise Refused("Đơn vị nhận kiến nghị phải thuộc cùng tỉnh / the addressee must be a unit of the same province",
+                      {"fields": {"addressee_unit": "outside the province"}})
+    issued_on = effective_date(data.issued_on or clock.today(), field="issued_on")
+    if issued_on < supervision.started_on:
+        raise Refused("Kiến nghị trước ngày giám sát / issued before the supervision started", {"fields": {"issued_on": "too early"}})
+    try:
+        step = engine_for(session).start("supervision_recommendation", effective_on=issued_on, due_on=data.due_on)
+    except WorkflowError as error:
+        raise from_workflow(error) from error
+    subject = data.content if len(data.content) <= 200 else data.content[:197] + "..."
+    return new_case(
+        session, actor, kind="supervision_recommendation", step=step, received_unit=board, subject=subject,
+        content=data.content, channel="supervision", received_at=clock.now(), assigned_unit=addressee,
+        supervision_id=supervision.id,
+    )
+
+
+# -- reception ----------------------------------------------------------------------------------
+
+def record_visit(session: Session, actor: Actor, data: VisitIn) -> ReceptionVisit:
+    """A visit to a reception desk (form 01/TCD), linked to the cases it concerns."""
+    _require(actor, DESK_ROLES, "ghi lượt tiếp / record a visit")
+    unit = _own_unit(session, actor, data.unit, "unit")
+    visited_on = effective_date(data.visited_on, field="visited_on")
+    visit = ReceptionVisit(unit=unit, visited_on=visited_on, reception=data.reception, persons=data.persons,
+                           delegation=data.delegation, repeat=data.repeat, note=data.note, received_by_id=actor.id)
+    for case_id in dict.fromkeys(data.case_ids):
+        case = session.get(Case, case_id)
+        if case is None or not policy.can_view(actor, case):
+            raise Refused(f"Không có hồ sơ {case_id} / no case {case_id}", {"fields": {"case_ids": case_id}})
+        visit.cases.append(case)
+    session.add(visit)
+    session.flush()
+    return visit
+
+
+def list_visits(session: Session, actor: Actor, unit_code: str | None, date_from: dt.date | None, date_to: dt.date | None,
+                page: int = 1, per_page: int = 50) -> tuple[list[ReceptionVisit], int]:
+    """Visits in the actor's area, newest first."""
+    from sqlalchemy import func
+
+    prefix = (unit_by_code(session, unit_code).path if unit_code else policy.area_root_path(actor))
+    if not prefix.startswith(policy.area_root_path(actor)):
+        return [], 0
+    stmt = select(ReceptionVisit).join(Unit, Unit.id == ReceptionVisit.unit_id).where(Unit.path.like(prefix + "%"))
+    if date_from:
+        stmt = stmt.where(ReceptionVisit.visited_on >= date_from)
+    if date_to:
+        stmt = stmt.where(ReceptionVisit.visited_on <= date_to)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(ReceptionVisit.visited_on.desc(), ReceptionVisit.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def get_supervision(session: Session, actor: Actor, supervision_id: int) -> Supervision:
+    """A supervision the actor may see."""
+    supervision = get_or_404(session, Supervision, supervision_id, "cuộc giám sát / supervision")
+    if not policy.unit_in_area(actor, supervision.board_unit) and supervision.board_unit_id != actor.unit.id:
+        raise NotFound("Không tìm thấy cuộc giám sát / supervision not found")
+    return supervision

@@ -1,0 +1,117 @@
+"""Administration: units, users, API tokens and the working-day calendar."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.auth.policy import Actor
+from tracker.models import ApiToken, CalendarOverride, Unit, User
+from tracker.schemas import UnitIn, UserIn
+from tracker.services.common import unit_by_code
+from tracker.services.errors import Conflict, Forbidden, NotFound, Refused
+from workflows.definitions.base import Role
+
+_hasher = PasswordHasher()
+
+
+def _require_admin(actor: Actor | None) -> None:
+    # None is the operator at the command line, who owns the machine.
+    if actor is not None and actor.role != Role.ADMIN:
+        raise Forbidden("Chỉ quản trị viên / administrators only")
+
+
+def create_unit(session: Session, actor: Actor | None, data: UnitIn) -> Unit:
+    """Add a unit under its parent (the first unit, a province, has none)."""
+    _require_admin(actor)
+    if session.scalar(select(Unit.id).where(Unit.code == data.code)):
+        raise Conflict(f"Mã đơn vị {data.code} đã có / unit code {data.code} exists", code="duplicate")
+    parent = unit_by_code(session, data.parent_code, field="parent_code") if data.parent_code else None
+    if actor is not None and parent is not None and not parent.path.startswith(actor.unit.path):
+        raise Forbidden("Đơn vị cha ngoài phạm vi / the parent unit is outside your jurisdiction")
+    if parent is None and data.kind != "province":
+        raise Refused("Chỉ cấp tỉnh không có đơn vị cha / only a province has no parent", {"fields": {"parent_code": "required"}})
+    unit = Unit(code=data.code, name=data.name, kind=data.kind, parent=parent, settings={})
+    session.add(unit)
+    session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    session.flush()
+    return unit
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when `password` is the user's."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
+    """Add a user with a role at a unit."""
+    _require_admin(actor)
+    if session.scalar(select(User.id).where(User.username == data.username)):
+        raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
+    unit = unit_by_code(session, data.unit, field="unit")
+    if data.role == Role.SUPERVISOR and not unit.is_board:
+        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a front committee or inspection board",
+                      {"fields": {"unit": "not a board"}})
+    user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, unit=unit,
+                email=data.email, full_name=data.full_name)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a token: its SHA-256 (a token is random, so no slow hash is needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, username: str) -> str:
+    """A new API token for the user; shown once, stored hashed."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"Không có người dùng {username} / no user {username}")
+    token = "pdt_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_hash=token_digest(token)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a token belongs to, if it is valid and not revoked."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = clock.now()
+    return row.user
+
+
+def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str, note: str) -> CalendarOverride:
+    """Record an extra day off or a make-up working day; one entry per date."""
+    _require_admin(actor)
+    if kind not in ("day_off", "working_day"):
+        raise Refused("Loại ngày không hợp lệ / kind must be day_off or working_day")
+    if session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day)):
+        raise Conflict(f"Ngày {day:%d/%m/%Y} đã được điều chỉnh / {day.isoformat()} already has an override", code="duplicate")
+    row = CalendarOverride(day=day, kind=kind, note=note, created_by_id=actor.id if actor else None)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_calendar_days(session: Session) -> list[CalendarOverride]:
+    """Every administrator override, by date."""
+    return list(session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)))

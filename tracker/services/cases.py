@@ -1,0 +1,332 @@
+"""Case operations: intake, firing a trigger, reading and searching cases.
+
+Every write follows DESIGN.md's data path in one transaction: authorise, check the version
+the caller read, ask the engine, write the case (version + 1), one history entry and the
+outbox rows. Services flush; the caller's boundary commits once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker import clock
+from tracker.auth import policy
+from tracker.auth.policy import Actor
+from tracker.models import Case, Decision, HistoryEntry, Petitioner, ReceptionVisit, Supervision, Unit
+from tracker.schemas import CaseIn, PetitionerIn, TransitionIn
+from tracker.services.common import (
+    check_version,
+    effective_date,
+    engine_for,
+    get_or_404,
+    new_tracking_code,
+    unit_by_code,
+)
+from tracker.services.errors import Forbidden, NotFound, Refused, from_workflow
+from tracker.services.history import append_entry
+from tracker.services.outbox import notify_unit
+from tracker.text import fold
+from workflows.definitions.base import Flags, Role, Trigger
+from workflows.engine import Step, WorkflowError
+
+INTAKE_ROLES = {Role.RECEPTION, Role.ADMIN}
+
+
+def add_petitioners(case: Case, petitioners: list[PetitionerIn]) -> None:
+    """Attach petitioners to a case, with their accent-free search keys."""
+    for position, p in enumerate(petitioners):
+        case.petitioners.append(
+            Petitioner(position=position, full_name=p.full_name, name_search=fold(p.full_name),
+                       id_number=p.id_number, phone=p.phone, address=p.address)
+        )
+
+
+def _board_of(session: Session, case: Case) -> int | None:
+    if case.supervision_id is None:
+        return None
+    return session.scalar(select(Supervision.board_unit_id).where(Supervision.id == case.supervision_id))
+
+
+def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_unit: Unit, subject: str,
+             content: str, channel: str, received_at: dt.datetime, **columns: object) -> Case:
+    """Insert a case the engine has started, with its first history entry and outbox row."""
+    case = Case(
+        tracking_code=new_tracking_code(), kind=kind, workflow_version=1, state=step.to_state, channel=channel,
+        received_unit=received_unit, subject=subject, subject_search=fold(subject), content=content,
+        received_at=received_at, received_on=step.effective_on, last_effective_on=step.effective_on,
+        due_on=step.due_on, clock_started_on=step.clock_started_on, rule_set=step.rule_set,
+        round=step.flags.round, created_by_id=actor.id, **columns,
+    )
+    session.add(case)
+    session.flush()
+    append_entry(session, case, trigger="intake", from_state=None, actor=actor, effective_on=step.effective_on,
+                 data={"kind": kind, "channel": channel, "unit": received_unit.code,
+                       "period": step.period.key if step.period else None})
+    notify_unit(session, case, "case_received")
+    return case
+
+
+def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
+    """Log a petition received at a desk, by mail, online..., in state `received`
+    (a voters' opinion starts `accepted` at the unit that must answer)."""
+    if actor.role not in INTAKE_ROLES:
+        raise Forbidden("Chỉ bộ phận tiếp dân được nhận đơn / only reception staff log petitions")
+    unit = unit_by_code(session, data.received_unit, field="received_unit")
+    if not policy.unit_in_area(actor, unit):
+        raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction",
+                        {"fields": {"received_unit": "outside your jurisdiction"}})
+    received_at = clock.as_utc(data.received_at) if data.received_at else clock.now()
+    received_on = effective_date(clock.local_date(received_at), field="received_at")
+    assigned = unit_by_code(session, data.assigned_unit, field="assigned_unit") if data.assigned_unit else None
+    if assigned is not None and not unit.contains(assigned):
+        raise Refused("Đơn vị giải quyết phải thuộc đơn vị tiếp nhận / the answering unit must be at or below the receiving unit",
+                      {"fields": {"assigned_unit": "outside the receiving unit"}})
+    visit = None
+    if data.visit_id is not None:
+        visit = session.get(ReceptionVisit, data.visit_id)
+        if visit is None or not policy.unit_in_area(actor, visit.unit):
+            raise Refused("Không có lượt tiếp này / no such reception visit", {"fields": {"visit_id": "unknown visit"}})
+    flags = Flags(multi_place=data.multi_place and data.kind == "denunciation",
+                  multi_agency=data.multi_agency and data.kind == "voter_opinion")
+    answering = assigned or unit
+    try:
+        step = engine_for(session).start(data.kind, effective_on=received_on, flags=flags,
+                                         overrides=answering.period_overrides())
+    except WorkflowError as error:
+        raise from_workflow(error) from error
+    case = new_case(
+        session, actor, kind=data.kind, step=step, received_unit=unit, subject=data.subject, content=data.content,
+        channel=data.channel, received_at=received_at, subject_area=data.subject_area, anonymous=data.anonymous,
+        crowd_size=data.crowd_size or max(1, len(data.petitioners)), multi_place=flags.multi_place,
+        multi_agency=flags.multi_agency, assigned_unit=assigned,
+        accepted_on=received_on if step.to_state == "accepted" else None, visit_id=visit.id if visit else None,
+    )
+    add_petitioners(case, data.petitioners)
+    if visit is not None:
+        visit.cases.append(case)
+    session.flush()
+    return case
+
+
+def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Trigger, step: Step) -> Unit | None:
+    """The unit a trigger's `unit` field names, checked against where it may point."""
+    code = step.data.get("unit")
+    if trigger.name == "recomplain":
+        return _superior_unit(session, case, code)
+    if code is None:
+        return None
+    target = unit_by_code(session, str(code), field="unit")
+    if target.is_board:
+        raise Refused("Không giao cho Ban giám sát / a supervisory board cannot resolve a case", {"fields": {"unit": "a board"}})
+    if trigger.name == "accept" and not case.resolving_unit.contains(target):
+        raise Refused("Đơn vị giải quyết phải là đơn vị mình hoặc cấp dưới / the resolving unit must be this unit or one below it",
+                      {"fields": {"unit": "not at or below the unit processing the case"}})
+    if trigger.name == "forward" and target.id == case.resolving_unit.id:
+        raise Refused("Đơn đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
+    if trigger.name == "reopen" and not policy.unit_in_area(actor, target) and actor.role != Role.ADMIN:
+        raise Refused("Đơn vị ngoài phạm vi / that unit is outside your area", {"fields": {"unit": "outside your area"}})
+    return target
+
+
+def _superior_unit(session: Session, case: Case, code: object) -> Unit:
+    """Where a second complaint goes: the named unit, else the level above the first decision's."""
+    if code is not None:
+        target = unit_by_code(session, str(code), field="unit")
+        if not (target.contains(case.resolving_unit) and target.id != case.resolving_unit.id):
+            raise Refused("Phải là cấp trên / must be a unit above the first decision's", {"fields": {"unit": "not a superior"}})
+        return target
+    level = case.resolving_unit
+    # An agency decides in the name of the People's Committee it belongs to.
+    while level.kind in ("agency", "front_committee", "inspection_board") and level.parent is not None:
+        level = level.parent
+    if level.parent is None:
+        raise Refused("Không có cấp trên trong hệ thống; nêu đơn vị / no superior unit in the system: name one",
+                      {"fields": {"unit": "required"}})
+    return level.parent
+
+
+def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Case:
+    """Fire a trigger on a case the actor may act on, if its state and the law allow it."""
+    case = session.get(Case, case_id, with_for_update=True)
+    board = _board_of(session, case) if case else None
+    if case is None or not policy.can_view(actor, case, board):
+        raise NotFound("Không tìm thấy hồ sơ / case not found")
+    engine = engine_for(session)
+    spec = case.workflow.trigger(data.trigger)
+    if spec is not None and not policy.may_fire(actor, case, spec, board):
+        raise Forbidden(f"Bạn không được thực hiện {data.trigger} trên hồ sơ này / you may not fire {data.trigger} on this case",
+                        {"trigger": data.trigger}, code="role_not_allowed")
+    check_version(case, data.version)
+    effective_on = effective_date(data.effective_on, not_before=case.last_effective_on)
+    try:
+        step = engine.fire(case, data.trigger, role=actor.role, effective_on=effective_on, data=data.data,
+                           overrides=_overrides_for(session, case, spec, data))
+    except WorkflowError as error:
+        raise from_workflow(error) from error
+    target = _resolve_target_unit(session, actor, case, spec, step) if spec else None
+    from_state = case.state
+    _apply(case, step, target)
+    if spec and spec.name == "resolve":
+        _record_decision(session, case, step)
+    if spec and spec.opens_next_round:
+        _open_second_round(session, actor, case, target, step)
+    case.version += 1
+    session.flush()
+    append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=effective_on,
+                 note=data.note, data=dict(step.data))
+    notify_unit(session, case, f"case_{step.trigger}")
+    return case
+
+
+def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: TransitionIn) -> dict[str, int]:
+    # A configurable period is the resolving unit's own setting: on accept, the unit named.
+    unit = case.resolving_unit
+    if spec is not None and spec.name == "accept" and isinstance(data.data.get("unit"), str):
+        named = session.scalar(select(Unit).where(Unit.code == data.data["unit"]))
+        unit = named or unit
+    return unit.period_overrides()
+
+
+def _apply(case: Case, step: Step, target: Unit | None) -> None:
+    case.state = step.to_state
+    case.due_on, case.clock_started_on, case.paused_on = step.due_on, step.clock_started_on, step.paused_on
+    case.extensions_used, case.rule_set = step.extensions_used, step.rule_set
+    case.complex, case.remote = step.flags.complex, step.flags.remote
+    case.last_effective_on = step.effective_on
+    if target is not None and step.trigger != "recomplain":
+        case.assigned_unit = target
+    match step.trigger:
+        case "accept":
+            case.accepted_on = step.effective_on
+        case "reopen":
+            case.reopened_count += 1
+            case.decided_on = None
+            case.final_on = None
+        case "urge":
+            case.urged_count += 1
+        case "return":
+            case.decided_on = None
+    if step.trigger in ("resolve", "answer"):
+        case.decided_on = step.effective_on
+    if case.state in case.workflow.final_states:
+        case.final_on = step.effective_on
+
+
+def _record_decision(session: Session, case: Case, step: Step) -> None:
+    d = step.data
+    # On time: decided on or before the due date in force then, extensions included.
+    on_time = case.due_on is None or step.effective_on <= case.due_on
+    session.add(Decision(
+        case=case, effective_on=step.effective_on, outcome=d.get("outcome"), decision_no=d.get("decision_no"),
+        summary=d.get("summary", ""), on_time=on_time,
+        recovered_money_vnd=d.get("recovered_money_vnd"), recovered_land_m2=d.get("recovered_land_m2"),
+        returned_money_vnd=d.get("returned_money_vnd"), returned_land_m2=d.get("returned_land_m2"),
+        people_disciplined=d.get("people_disciplined"), referred_for_investigation=d.get("referred_for_investigation"),
+    ))
+
+
+def _open_second_round(session: Session, actor: Actor, first: Case, superior: Unit | None, step: Step) -> Case:
+    assert superior is not None
+    start = engine_for(session).start("complaint", effective_on=step.effective_on,
+                                      flags=Flags(round=2, remote=first.remote))
+    second = new_case(
+        session, actor, kind="complaint", step=start, received_unit=superior, subject=first.subject,
+        content=first.content, channel=first.channel, received_at=clock.now(), subject_area=first.subject_area,
+        crowd_size=first.crowd_size, remote=first.remote, parent_case_id=first.id,
+    )
+    add_petitioners(second, [PetitionerIn(full_name=p.full_name, id_number=p.id_number, phone=p.phone, address=p.address)
+                             for p in first.petitioners])
+    step.data["second_case_id"] = second.id  # type: ignore[index]
+    return second
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one actor may see it."""
+
+    case: Case
+    identity_visible: bool
+    available_triggers: list[str]
+    history: list[HistoryEntry]
+    overdue: bool
+
+
+def view_case(session: Session, actor: Actor, case_id: int, *, today: dt.date | None = None) -> CaseView:
+    """A case with its history and the triggers the actor may fire; a view of a denouncer's
+    identity is itself written to the history."""
+    case = session.get(Case, case_id, options=[selectinload(Case.petitioners), selectinload(Case.decisions)])
+    board = _board_of(session, case) if case else None
+    if case is None or not policy.can_view(actor, case, board):
+        raise NotFound("Không tìm thấy hồ sơ / case not found")
+    identity = policy.can_see_identity(actor, case)
+    if identity and case.kind == "denunciation" and case.petitioners:
+        append_entry(session, case, trigger="view_identity", from_state=case.state, actor=actor,
+                     effective_on=clock.today(), note="Xem thông tin người tố cáo / viewed the denouncer's identity")
+        session.flush()
+    triggers = [t.name for t in engine_for(session).available(case, actor.role) if policy.may_fire(actor, case, t, board)]
+    history = list(session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.seq)))
+    return CaseView(case, identity, triggers, history, case.is_overdue(today or clock.today()))
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """Filters of a case list."""
+
+    kind: str | None = None
+    state: str | None = None
+    unit: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def list_cases(session: Session, actor: Actor, query: CaseQuery, *, today: dt.date | None = None) -> tuple[list[Case], int]:
+    """One page of the cases the actor may see, most urgent first, and the total."""
+    today = today or clock.today()
+    stmt = select(Case).where(policy.visible_filter(actor))
+    if query.kind:
+        stmt = stmt.where(Case.kind == query.kind)
+    if query.state:
+        stmt = stmt.where(Case.state == query.state)
+    if query.unit:
+        unit = unit_by_code(session, query.unit, field="unit")
+        stmt = stmt.where(or_(Case.received_unit_id.in_(_subtree(unit)), Case.assigned_unit_id.in_(_subtree(unit))))
+    if query.overdue is not None:
+        overdue = _overdue_clause(today)
+        stmt = stmt.where(overdue if query.overdue else ~overdue)
+    if query.q:
+        key = f"%{fold(query.q)}%"
+        by_name = exists().where(Petitioner.case_id == Case.id, Petitioner.name_search.like(key))
+        stmt = stmt.where(or_(Case.subject_search.like(key), Case.tracking_code == query.q.strip().upper(),
+                              by_name & policy.identity_search_filter(actor)))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(Case.due_on.is_(None), Case.due_on, Case.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
+    )
+    return list(rows), total
+
+
+def _subtree(unit: Unit):  # type: ignore[no-untyped-def]
+    return select(Unit.id).where(Unit.path.like(unit.path + "%"))
+
+
+def _overdue_clause(today: dt.date):  # type: ignore[no-untyped-def]
+    """Overdue is derived: a running-clock state and a due date before today."""
+    from workflows import definitions
+
+    running = or_(*[(Case.kind == w.kind) & Case.state.in_(sorted(w.running_states)) for w in definitions.ALL])
+    return running & Case.due_on.is_not(None) & (Case.due_on < today)
+
+
+def get_case_for(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case if the actor may see it, else a 404."""
+    case = get_or_404(session, Case, case_id, "hồ sơ / case")
+    if not policy.can_view(actor, case, _board_of(session, case)):
+        raise NotFound("Không tìm thấy hồ sơ / case not found")
+    return case

@@ -1,0 +1,77 @@
+"""Helpers every service shares: units by code, the engine with today's calendar,
+effective dates, and the optimistic-concurrency check."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker import clock
+from tracker.models import CalendarOverride, Case, Unit
+from tracker.services.errors import Conflict, NotFound, Refused
+from workflows.calendar import WorkingCalendar
+from workflows.engine import Engine
+
+# No 0/O, 1/I/L: codes are read aloud at a desk and typed from a receipt.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code() -> str:
+    """An unguessable tracking code such as "K7QD-3MXA-P2RW" (about 59 random bits)."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
+    """The unit with `code`; a 422 naming `field` when there is none."""
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise Refused(f"Không có đơn vị {code!r} / no unit {code!r}", {"fields": {field: "unknown unit"}}, code="unknown_unit")
+    return unit
+
+
+def working_calendar(session: Session) -> WorkingCalendar:
+    """The VN calendar with the administrators' overrides."""
+    rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
+    return WorkingCalendar.with_overrides(
+        days_off=[day for day, kind in rows if kind == "day_off"],
+        working_days=[day for day, kind in rows if kind == "working_day"],
+    )
+
+
+def engine_for(session: Session) -> Engine:
+    """An engine that counts days on the current calendar."""
+    return Engine(working_calendar(session))
+
+
+def effective_date(value: dt.date | None, *, not_before: dt.date | None = None, field: str = "effective_on") -> dt.date:
+    """The date an act took legal effect: today by default, never in the future nor before
+    the case's previous entry."""
+    today = clock.today()
+    effective = value or today
+    if effective > today:
+        raise Refused("Ngày hiệu lực không được ở tương lai / the effective date may not lie in the future",
+                      {"fields": {field: f"<= {today.isoformat()}"}})
+    if not_before is not None and effective < not_before:
+        raise Refused("Ngày hiệu lực trước bước trước đó / the effective date is before the case's previous entry",
+                      {"fields": {field: f">= {not_before.isoformat()}"}})
+    return effective
+
+
+def check_version(case: Case, expected: int) -> None:
+    """Refuse a write based on a stale read (409), before anything is written."""
+    if case.version != expected:
+        raise Conflict(
+            "Hồ sơ đã được cập nhật bởi người khác; tải lại / the case changed since you read it; reload",
+            {"current_version": case.version, "your_version": expected},
+        )
+
+
+def get_or_404(session: Session, model: type, ident: int, label: str):  # type: ignore[no-untyped-def]
+    """The row of `model` with id `ident`, or a 404."""
+    row = session.get(model, ident)
+    if row is None:
+        raise NotFound(f"Không tìm thấy {label} / {label} not found")
+    return row
