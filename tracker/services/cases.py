@@ -150,7 +150,7 @@ def _superior_unit(session: Session, case: Case, code: object) -> Unit:
 
 def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Case:
     """Fire a trigger on a case the actor may act on, if its state and the law allow it."""
-    case = session.get(Case, case_id, with_for_update=True)
+    case = session.get(Case, case_id, with_for_update={"of": Case.__table__})
     board = _board_of(session, case) if case else None
     if case is None or not policy.can_view(actor, case, board):
         raise NotFound("Không tìm thấy hồ sơ / case not found")
