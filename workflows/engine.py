@@ -19,7 +19,7 @@ from transitions import Machine, MachineError
 from workflows import definitions
 from workflows.calendar import WorkingCalendar
 from workflows.definitions.base import CaseFacts, DueRule, Field, FieldType, Flags, Role, Trigger, Workflow
-from workflows.rules import Period, RuleBook, RuleSetError, shipped_rulebook
+from workflows.rules import Period, RuleBook, RuleSet, RuleSetError, shipped_rulebook
 
 
 class WorkflowError(Exception):
@@ -205,12 +205,13 @@ class Engine:
         *,
         effective_on: dt.date,
         state: str | None = None,
-        flags: Flags = Flags(),
+        flags: Flags | None = None,
         due_on: dt.date | None = None,
         overrides: Mapping[str, int] | None = None,
     ) -> Step:
         """How a new case of `kind` starts: its state, its first due date and the rule set used."""
         workflow = definitions.latest(kind)
+        flags = flags or Flags()
         state = state or workflow.initial[0]
         if state not in workflow.initial:
             raise TriggerNotAllowed(f"Không thể tạo hồ sơ ở trạng thái {state} / a {kind} cannot start as {state}")
@@ -316,7 +317,7 @@ class Engine:
         rule_set = self.rulebook.in_force(step.effective_on).id
         return replace(step, due_on=due_on, clock_started_on=step.effective_on, paused_on=None, rule_set=rule_set)
 
-    def _rule_set_of(self, case: CaseFacts, fallback: dt.date):
+    def _rule_set_of(self, case: CaseFacts, fallback: dt.date) -> RuleSet:
         try:
             return self.rulebook.by_id(case.rule_set) if case.rule_set else self.rulebook.in_force(fallback)
         except RuleSetError:
@@ -373,6 +374,7 @@ class Engine:
         last = self.calendar.add(case.decided_on, period.days, period.unit)
         if effective_on > last:
             raise InvalidData(
-                f"Quá thời hạn khiếu nại lần hai ({last:%d/%m/%Y}) / the second complaint is out of time (last day {last.isoformat()})",
+                f"Quá thời hạn khiếu nại lần hai ({last:%d/%m/%Y}) / "
+                f"the second complaint is out of time (last day {last.isoformat()})",
                 {"fields": {"effective_on": period.source}},
             )

@@ -12,6 +12,7 @@ from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
 from tracker.models.units import Unit
 from workflows import definitions
+from workflows.definitions.base import Workflow
 
 KINDS = definitions.KINDS
 STATES = tuple(dict.fromkeys(s.name for w in definitions.ALL for s in w.states))
@@ -104,7 +105,7 @@ class Case(Base):
         return self.crowd_size >= MANY_PERSON_THRESHOLD
 
     @property
-    def workflow(self) -> definitions.Workflow:
+    def workflow(self) -> Workflow:
         """The workflow version the case is pinned to."""
         return definitions.get(self.kind, self.workflow_version)
 

@@ -20,6 +20,18 @@ from workflows.definitions.base import Role
 
 _hasher = PasswordHasher()
 
+# The tree: province > district > commune (communes sit directly under the province once
+# districts are abolished, DOMAIN.md §1); agencies and boards attach to a level of government.
+_GOVERNMENT = ("province", "district", "commune")
+ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
+    "province": (),
+    "district": ("province",),
+    "commune": ("province", "district"),
+    "agency": _GOVERNMENT,
+    "front_committee": _GOVERNMENT,
+    "inspection_board": ("commune", "district", "agency"),  # also in state agencies and enterprises
+}
+
 
 def _require_admin(actor: Actor | None) -> None:
     # None is the operator at the command line, who owns the machine.
@@ -37,6 +49,10 @@ def create_unit(session: Session, actor: Actor | None, data: UnitIn) -> Unit:
         raise Forbidden("Đơn vị cha ngoài phạm vi / the parent unit is outside your jurisdiction")
     if parent is None and data.kind != "province":
         raise Refused("Chỉ cấp tỉnh không có đơn vị cha / only a province has no parent", {"fields": {"parent_code": "required"}})
+    allowed = ALLOWED_PARENTS[data.kind]
+    if parent is not None and parent.kind not in allowed:
+        raise Refused(f"Đơn vị {data.kind} không thể thuộc {parent.kind} / a {data.kind} cannot sit under a {parent.kind}",
+                      {"fields": {"parent_code": f"must be one of: {', '.join(allowed) or 'none'}"}})
     unit = Unit(code=data.code, name=data.name, kind=data.kind, parent=parent, settings={})
     session.add(unit)
     session.flush()

@@ -29,6 +29,7 @@ from tracker.services.errors import Forbidden, NotFound, Refused, from_workflow
 from tracker.services.history import append_entry
 from tracker.services.outbox import notify_unit
 from tracker.text import fold
+from workflows import definitions
 from workflows.definitions.base import Flags, Role, Trigger
 from workflows.engine import Step, WorkflowError
 
@@ -54,7 +55,8 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
              content: str, channel: str, received_at: dt.datetime, **columns: object) -> Case:
     """Insert a case the engine has started, with its first history entry and outbox row."""
     case = Case(
-        tracking_code=new_tracking_code(), kind=kind, workflow_version=1, state=step.to_state, channel=channel,
+        tracking_code=new_tracking_code(), kind=kind, workflow_version=definitions.latest(kind).version,
+        state=step.to_state, channel=channel,
         received_unit=received_unit, subject=subject, subject_search=fold(subject), content=content,
         received_at=received_at, received_on=step.effective_on, last_effective_on=step.effective_on,
         due_on=step.due_on, clock_started_on=step.clock_started_on, rule_set=step.rule_set,
@@ -318,8 +320,6 @@ def _subtree(unit: Unit):  # type: ignore[no-untyped-def]
 
 def _overdue_clause(today: dt.date):  # type: ignore[no-untyped-def]
     """Overdue is derived: a running-clock state and a due date before today."""
-    from workflows import definitions
-
     running = or_(*[(Case.kind == w.kind) & Case.state.in_(sorted(w.running_states)) for w in definitions.ALL])
     return running & Case.due_on.is_not(None) & (Case.due_on < today)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,8 @@ from tracker.models import CalendarOverride, Case, Unit
 from tracker.services.errors import Conflict, NotFound, Refused
 from workflows.calendar import WorkingCalendar
 from workflows.engine import Engine
+
+T = TypeVar("T")
 
 # No 0/O, 1/I/L: codes are read aloud at a desk and typed from a receipt.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -69,7 +72,7 @@ def check_version(case: Case, expected: int) -> None:
         )
 
 
-def get_or_404(session: Session, model: type, ident: int, label: str):  # type: ignore[no-untyped-def]
+def get_or_404(session: Session, model: type[T], ident: int, label: str) -> T:
     """The row of `model` with id `ident`, or a 404."""
     row = session.get(model, ident)
     if row is None:

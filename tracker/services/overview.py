@@ -49,6 +49,7 @@ def desk_overview(session: Session, limit: int = 15) -> Overview:
     ).all()
     oldest = []
     for row, unit_name in late_cases:
+        assert row.due_on is not None  # the overdue clause requires it
         state = row.workflow.state(row.state)
         oldest.append(OverdueRow(row.tracking_code, row.workflow.label_vi, state.label_vi, unit_name, row.due_on,
                                  (today - row.due_on).days))
