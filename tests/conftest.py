@@ -199,3 +199,12 @@ def intake(session: Session) -> Callable[..., Any]:
         return case_services.intake(session, actor, CaseIn.model_validate(body))
 
     return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A database of its own, with no schema, for commands that open their own connections."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli.db'}"
+        return
+    yield from _postgres_database()

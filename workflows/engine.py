@@ -8,6 +8,7 @@ and computes the new due date under the rule set in force on the effective date.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -137,7 +138,8 @@ def _coerce(f: Field, value: Any) -> Any:
         case FieldType.TEXT | FieldType.UNIT:
             if not isinstance(value, str):
                 raise ValueError("Phải là chuỗi / must be a string")
-            text = value.strip()
+            # Vietnamese arrives as NFC or NFD depending on the keyboard; store one form.
+            text = unicodedata.normalize("NFC", value).strip()
             if len(text) > f.max_length:
                 raise ValueError(f"Dài quá {f.max_length} ký tự / longer than {f.max_length} characters")
             return text

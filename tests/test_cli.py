@@ -1,0 +1,147 @@
+"""The `tracker` command as operators script it (API.md, 'Command line'): every command takes
+--database-url, a refusal is a message and exit code 1, never a traceback."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from tracker.cli import main
+
+
+@pytest.fixture()
+def tracker(empty_db_url, monkeypatch):
+    """Run `tracker ARGS...` against a database of the test's own; returns the click result."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str | None = None):
+        return runner.invoke(main, [*args, "--database-url", empty_db_url], input=stdin, catch_exceptions=False)
+
+    run.url = empty_db_url
+    assert run("init").exit_code == 0
+    return run
+
+
+def sql(url: str, statement: str, **params):
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            return conn.execute(text(statement), params).fetchall() if statement.lstrip().upper().startswith("SELECT") else \
+                conn.execute(text(statement), params).rowcount
+    finally:
+        engine.dispose()
+
+
+def a_refusal(result) -> bool:
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    return result.exit_code == 1 and "Traceback" not in output and bool(output.strip())
+
+
+def test_init_is_safe_to_run_twice(tracker):
+    assert tracker("init").exit_code == 0
+    assert sql(tracker.url, "SELECT count(*) FROM cases") == [(0,)]
+
+
+def test_units_are_created_under_their_parent_and_a_duplicate_code_is_refused(tracker):
+    assert tracker("units", "create", "TN", "--name", "Tỉnh Tây Ninh", "--kind", "province").exit_code == 0
+    assert tracker("units", "create", "HT", "--name", "Thị xã Hòa Thành", "--kind", "district", "--parent", "TN").exit_code == 0
+    assert a_refusal(tracker("units", "create", "HT", "--name", "x", "--kind", "district", "--parent", "TN"))
+    assert a_refusal(tracker("units", "create", "X", "--name", "x", "--kind", "galaxy", "--parent", "TN"))
+    assert a_refusal(tracker("units", "create", "Y", "--name", "x", "--kind", "commune"))  # only a province has no parent
+    assert sql(tracker.url, "SELECT code, path FROM units ORDER BY id") == [("TN", "/1/"), ("HT", "/1/2/")]
+
+
+@pytest.fixture()
+def with_user(tracker):
+    tracker("units", "create", "TN", "--name", "Tỉnh Tây Ninh", "--kind", "province")
+    result = tracker("users", "create", "tiepdan1", "--role", "reception", "--unit", "TN", "--email", "td@example.vn",
+                     "--full-name", "Cán bộ tiếp dân", "--password-stdin", stdin="Mat-khau-dai-2026\n")
+    assert result.exit_code == 0, result.output
+    return tracker
+
+
+def test_a_user_is_created_with_a_hashed_password_read_from_stdin(with_user):
+    [(stored,)] = sql(with_user.url, "SELECT password_hash FROM users WHERE username = 'tiepdan1'")
+    assert stored.startswith("$argon2id$") and "Mat-khau" not in stored
+
+
+def test_a_password_is_never_taken_on_the_command_line(with_user):
+    result = with_user("users", "create", "x1", "--role", "reception", "--unit", "TN")
+    assert result.exit_code != 0 and "password-stdin" in result.output
+
+
+@pytest.mark.parametrize(("args", "stdin"), [
+    (("tiepdan1", "--role", "reception", "--unit", "TN"), "Mat-khau-dai-2026\n"),  # duplicate username
+    (("x2", "--role", "emperor", "--unit", "TN"), "Mat-khau-dai-2026\n"),
+    (("x3", "--role", "reception", "--unit", "NOWHERE"), "Mat-khau-dai-2026\n"),
+    (("x4", "--role", "reception", "--unit", "TN"), "short\n"),
+    (("x5", "--role", "supervisor", "--unit", "TN"), "Mat-khau-dai-2026\n"),  # a supervisor sits on a board
+])
+def test_a_bad_user_is_refused_with_a_message(with_user, args, stdin):
+    assert a_refusal(with_user("users", "create", *args, "--password-stdin", stdin=stdin))
+
+
+def test_a_token_is_printed_alone_on_one_line_and_stored_hashed(with_user):
+    result = with_user("users", "token", "tiepdan1")
+    token = result.output.strip()
+    assert result.exit_code == 0 and len(result.output.splitlines()) == 1 and " " not in token
+    [(digest,)] = sql(with_user.url, "SELECT token_hash FROM api_tokens")
+    assert token not in digest and len(digest) == 64
+    assert a_refusal(with_user("users", "token", "nobody"))
+
+
+def test_calendar_overrides_are_added_listed_and_not_duplicated(tracker):
+    assert tracker("calendar", "add-day-off", "2026-12-31", "--note", "QĐ nghỉ bù").exit_code == 0
+    assert tracker("calendar", "add-working-day", "05/12/2026").exit_code == 0
+    assert a_refusal(tracker("calendar", "add-day-off", "2026-12-31"))
+    assert tracker("calendar", "add-day-off", "31.12.2026").exit_code == 2  # a usage error, not a crash
+    listing = tracker("calendar", "list").output.splitlines()
+    assert listing == ["05/12/2026\tworking_day\t", "31/12/2026\tday_off\tQĐ nghỉ bù"]
+
+
+@pytest.fixture()
+def demo(tracker, monkeypatch):
+    """A small demo database (hashing one password for every demo user keeps it quick)."""
+    import tracker.services.admin as admin
+
+    fast = admin.hash_password("demo-2026")
+    monkeypatch.setattr(admin, "hash_password", lambda password: fast)
+    result = tracker("demo", "--cases", "60", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    return tracker
+
+
+def test_the_demo_fills_a_province_with_cases_of_every_kind_and_verified_histories(demo):
+    kinds = {k for (k,) in sql(demo.url, "SELECT DISTINCT kind FROM cases")}
+    assert kinds >= {"complaint", "recommendation", "feedback", "dialogue_opinion", "supervision_recommendation"}
+    communes = "SELECT count(*) FROM units u JOIN units d ON u.parent_id = d.id WHERE d.code = :d AND u.kind = 'commune'"
+    assert (sql(demo.url, communes, d="BT"), sql(demo.url, communes, d="KA")) == ([(20,)], [(11,)])
+    [(opinions, settled)] = sql(demo.url, "SELECT count(*), sum(CASE WHEN settled_on_spot THEN 1 ELSE 0 END) FROM cases "
+                                          "WHERE kind = 'dialogue_opinion'")
+    assert settled / opinions > 0.75
+    verified = demo("history", "verify")
+    assert verified.exit_code == 0 and verified.output.startswith("OK")
+
+
+def test_the_demo_runs_once_and_is_skipped_when_asked_on_a_filled_database(demo):
+    before = sql(demo.url, "SELECT count(*) FROM cases")
+    assert demo("demo", "--if-empty").exit_code == 0
+    assert a_refusal(demo("demo"))
+    assert sql(demo.url, "SELECT count(*) FROM cases") == before
+
+
+def test_editing_a_history_row_in_the_database_makes_verify_name_the_case(demo):
+    [(case_id, code)] = sql(demo.url, "SELECT id, tracking_code FROM cases ORDER BY id LIMIT 1 OFFSET 3")
+    assert sql(demo.url, "UPDATE history_entries SET note = 'sửa lén' WHERE case_id = :c AND seq = 1", c=case_id) == 1
+    result = demo("history", "verify")
+    assert result.exit_code == 1
+    assert f"case {case_id} ({code}) at entry 1: content was altered" in result.output
+    assert "1 case(s) with a broken history" in result.output
+
+
+def test_deleting_a_history_row_breaks_the_chain_too(demo):
+    [(case_id,)] = sql(demo.url, "SELECT case_id FROM history_entries WHERE seq = 2 ORDER BY case_id LIMIT 1")
+    sql(demo.url, "DELETE FROM history_entries WHERE case_id = :c AND seq = 1", c=case_id)
+    result = demo("history", "verify")
+    assert result.exit_code == 1 and f"case {case_id} " in result.output and "entry 1 is missing" in result.output
