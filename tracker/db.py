@@ -25,16 +25,27 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys enforced and a busy timeout."""
+    """An engine for `url`; SQLite gets foreign keys enforced, a busy timeout and
+    transactions that take the write lock when they begin."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # pysqlite would run SELECTs outside any transaction and BEGIN only before the
+            # first write: a service could read version 1, wait for another writer, then
+            # overwrite its work. We issue BEGIN ourselves (below) instead.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):  # type: ignore[no-untyped-def]
+            # The write lock is taken when the transaction starts, so what a service reads is
+            # what it writes over: SQLite's stand-in for PostgreSQL's SELECT ... FOR UPDATE.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
