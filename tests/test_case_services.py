@@ -266,3 +266,22 @@ def test_petitioners_are_stored_apart_from_the_case(session, clerk, intake):
     case = intake(clerk, petitioners=[{"full_name": "Võ Văn Tư", "id_number": "012345678901"}])
     row = session.scalar(select(Petitioner).where(Petitioner.case_id == case.id))
     assert row.full_name == "Võ Văn Tư" and not hasattr(Case, "full_name")
+
+
+def test_a_case_stays_on_the_workflow_version_it_started_under(session, clerk, intake, monkeypatch):
+    from dataclasses import replace as copy
+
+    from workflows import definitions
+
+    old = intake(clerk)
+    v1 = definitions.get("complaint", 1)
+    # Version 2 of the procedure drops `guide`; cases started under version 1 keep it.
+    v2 = copy(v1, version=2, triggers=tuple(t for t in v1.triggers if t.name != "guide"))
+    monkeypatch.setitem(definitions.REGISTRY, ("complaint", 2), v2)
+    new = intake(clerk)
+    assert (old.workflow_version, new.workflow_version) == (1, 2)
+    assert "guide" in cases.view_case(session, clerk, old.id).available_triggers
+    assert "guide" not in cases.view_case(session, clerk, new.id).available_triggers
+    with pytest.raises(Refused):
+        move(session, clerk, new, "guide", D(2026, 3, 4), to="Tòa án")
+    assert move(session, clerk, old, "guide", D(2026, 3, 4), to="Tòa án").state == "guided"
