@@ -57,11 +57,12 @@ def test_a_complaint_received_before_tet_2027_is_due_after_it(session, clerk, in
     assert (case.due_on, case.rule_set) == (D(2027, 2, 22), "vn-2026-07-01")
 
 
-def test_an_administrator_day_off_counts_for_cases_received_after_it(session, clerk, intake):
+def test_an_administrator_day_off_counts_for_cases_received_before_and_after_it(session, clerk, intake):
     before = intake(clerk, received_at=at(D(2026, 3, 2)))
     add_calendar_day(session, None, D(2026, 3, 10), "day_off", "QĐ nghỉ bù (thử nghiệm)")
     after = intake(clerk, received_at=at(D(2026, 3, 2)))
-    assert (before.due_on, after.due_on) == (D(2026, 3, 16), D(2026, 3, 17))
+    session.refresh(before)
+    assert (before.due_on, after.due_on) == (D(2026, 3, 17), D(2026, 3, 17))
 
 
 def test_acceptance_counts_30_days_and_rolls_over_the_april_holidays(session, clerk, officer, intake):

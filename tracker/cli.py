@@ -131,8 +131,17 @@ def _calendar_add(kind: str) -> Callable[..., None]:
         from tracker.services.admin import add_calendar_day
 
         with database(app).transaction() as session:
-            row = add_calendar_day(session, None, day.date(), kind, note)
-            click.echo(f"{row.day:%d/%m/%Y}\t{row.kind}\t{row.note}")
+            change = add_calendar_day(session, None, day.date(), kind, note)
+        row = change.override
+        click.echo(f"{row.day:%d/%m/%Y}\t{row.kind}\t{row.note}")
+        for moved in change.recount.moved:
+            new = f"{moved.new_due_on:%d/%m/%Y}" if moved.new_due_on else "-"
+            click.echo(f"  {moved.tracking_code}: hạn / due {moved.old_due_on:%d/%m/%Y} -> {new}")
+        if change.recount.unresolved:
+            click.echo(f"  {len(change.recount.unresolved)} hồ sơ cần xem lại thủ công / case(s) to review by hand: "
+                       + ", ".join(map(str, change.recount.unresolved)), err=True)
+        click.echo(f"Đã tính lại hạn của {len(change.recount.moved)} hồ sơ / recounted the due date of "
+                   f"{len(change.recount.moved)} case(s)")
 
     return add
 

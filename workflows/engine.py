@@ -75,6 +75,50 @@ class Step:
     flags: Flags
     data: Mapping[str, Any] = field(default_factory=dict)
     opens_next_round: bool = False
+    decided_on: dt.date | None = None  # the date of the decision (or answer) in force after the step
+
+
+# A decision (a petition's resolution, an opinion's or recommendation's answer) takes effect
+# on the step's date; a reopening or a returned answer undoes it.
+DECIDING = frozenset({"resolve", "answer"})
+UNDECIDING = frozenset({"reopen", "return"})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A plain record of what the engine reads of a case (CaseFacts), e.g. while replaying it."""
+
+    kind: str
+    workflow_version: int
+    state: str
+    due_on: dt.date | None = None
+    clock_started_on: dt.date | None = None
+    paused_on: dt.date | None = None
+    extensions_used: int = 0
+    round: int = 1
+    complex: bool = False
+    remote: bool = False
+    multi_place: bool = False
+    multi_agency: bool = False
+    decided_on: dt.date | None = None
+    rule_set: str | None = None
+
+    def after(self, step: Step) -> Facts:
+        """The facts once `step` has happened."""
+        return replace(
+            self, state=step.to_state, due_on=step.due_on, clock_started_on=step.clock_started_on, paused_on=step.paused_on,
+            extensions_used=step.extensions_used, rule_set=step.rule_set, complex=step.flags.complex,
+            remote=step.flags.remote, decided_on=step.decided_on,
+        )
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """One recorded step of a case, as its history keeps it."""
+
+    trigger: str
+    effective_on: dt.date
+    data: Mapping[str, Any]
 
 
 class _Token:
@@ -210,9 +254,11 @@ class Engine:
         flags: Flags | None = None,
         due_on: dt.date | None = None,
         overrides: Mapping[str, int] | None = None,
+        version: int | None = None,
     ) -> Step:
-        """How a new case of `kind` starts: its state, its first due date and the rule set used."""
-        workflow = definitions.latest(kind)
+        """How a new case of `kind` starts (under its latest workflow unless `version` is given):
+        its state, its first due date and the rule set used."""
+        workflow = definitions.latest(kind) if version is None else definitions.get(kind, version)
         flags = flags or Flags()
         state = state or workflow.initial[0]
         if state not in workflow.initial:
@@ -273,9 +319,10 @@ class Engine:
             multi_place=case.multi_place,
             multi_agency=case.multi_agency,
         )
+        decided_on = effective_on if trigger in DECIDING else None if trigger in UNDECIDING else case.decided_on
         step = Step(
             trigger, case.state, token.state, effective_on, case.due_on, case.clock_started_on, case.paused_on,
-            case.extensions_used, case.rule_set, None, flags, cleaned, spec.opens_next_round,
+            case.extensions_used, case.rule_set, None, flags, cleaned, spec.opens_next_round, decided_on,
         )
         if spec.opens_next_round:
             self._check_recomplaint_window(case, effective_on)
@@ -297,6 +344,27 @@ class Engine:
             case DueRule.RESUME:
                 return self._resume(workflow, case, step)
         raise AssertionError(spec.due)  # pragma: no cover
+
+    # -- replaying a case ----------------------------------------------------------------------
+    def replay(self, start: Facts, started_on: dt.date, steps: list[Replayed], *, due_on: dt.date | None = None,
+               overrides: Mapping[str, int] | None = None) -> Facts:
+        """Where a case's recorded steps lead under this engine's calendar and rule book: the
+        deadlines recounted, e.g. after an administrator changed the calendar. Raises a
+        WorkflowError when a step the law allowed then is refused now."""
+        flags = Flags(round=start.round, multi_place=start.multi_place, multi_agency=start.multi_agency)
+        step = self.start(start.kind, version=start.workflow_version, effective_on=started_on, state=start.state,
+                          flags=flags, due_on=due_on, overrides=overrides)
+        facts = start.after(replace(step, decided_on=start.decided_on))
+        workflow = definitions.get(start.kind, start.workflow_version)
+        for recorded in steps:
+            spec = workflow.trigger(recorded.trigger)
+            if spec is None:
+                continue  # not a step of the procedure (a view of a denouncer's identity, a recount)
+            declared = {f.name for f in spec.fields}
+            data = {k: v for k, v in recorded.data.items() if k in declared}
+            facts = facts.after(self.fire(facts, recorded.trigger, role=Role.ADMIN, effective_on=recorded.effective_on,
+                                          data=data, overrides=overrides))
+        return facts
 
     # -- deadlines --------------------------------------------------------------------------
     def _start_period(self, step: Step, key: str, overrides: Mapping[str, int] | None) -> Step:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,8 +15,9 @@ from tracker import clock
 from tracker.auth.policy import Actor
 from tracker.models import ApiToken, CalendarOverride, Unit, User
 from tracker.schemas import UnitIn, UserIn
-from tracker.services.common import unit_by_code
+from tracker.services.common import unit_by_code, working_calendar
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused
+from tracker.services.recount import Recount, recount_due_dates
 from workflows.definitions.base import Role
 
 _hasher = PasswordHasher()
@@ -115,17 +117,30 @@ def user_for_token(session: Session, token: str) -> User | None:
     return row.user
 
 
-def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str, note: str) -> CalendarOverride:
-    """Record an extra day off or a make-up working day; one entry per date."""
+@dataclass(frozen=True)
+class CalendarChange:
+    """An administrator's override and what it did to the due dates of open cases."""
+
+    override: CalendarOverride
+    recount: Recount
+
+
+def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str, note: str) -> CalendarChange:
+    """Record an extra day off or a make-up working day (one entry per date), and recount the
+    due dates of the open cases whose periods span it."""
     _require_admin(actor)
     if kind not in ("day_off", "working_day"):
         raise Refused("Loại ngày không hợp lệ / kind must be day_off or working_day")
     if session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day)):
         raise Conflict(f"Ngày {day:%d/%m/%Y} đã được điều chỉnh / {day.isoformat()} already has an override", code="duplicate")
+    working = working_calendar(session).is_working_day(day)
+    if working == (kind == "working_day"):
+        already = "ngày làm việc / a working day" if working else "ngày nghỉ / a day off"
+        raise Refused(f"Ngày {day:%d/%m/%Y} đã là {already} already", {"fields": {"day": kind}})
     row = CalendarOverride(day=day, kind=kind, note=note, created_by_id=actor.id if actor else None)
     session.add(row)
     session.flush()
-    return row
+    return CalendarChange(row, recount_due_dates(session, actor, day))
 
 
 def list_calendar_days(session: Session) -> list[CalendarOverride]:

@@ -205,14 +205,10 @@ def _apply(case: Case, step: Step, target: Unit | None) -> None:
             case.accepted_on = step.effective_on
         case "reopen":
             case.reopened_count += 1
-            case.decided_on = None
             case.final_on = None
         case "urge":
             case.urged_count += 1
-        case "return":
-            case.decided_on = None
-    if step.trigger in ("resolve", "answer"):
-        case.decided_on = step.effective_on
+    case.decided_on = step.decided_on
     if case.state in case.workflow.final_states:
         case.final_on = step.effective_on
 
