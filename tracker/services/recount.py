@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -48,7 +48,7 @@ class Recount:
     unresolved: list[int] = field(default_factory=list)
 
 
-def _counting_states():  # type: ignore[no-untyped-def]
+def _counting_states() -> ColumnElement[bool]:
     """Cases whose clock is running or paused: a calendar change can move their due date."""
     return or_(*[
         (Case.kind == w.kind) & Case.state.in_(sorted(s.name for s in w.states if s.clock is not Clock.STOPPED and not s.final))
