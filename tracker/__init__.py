@@ -50,8 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
 
-    from tracker import web
+    from tracker import headers, web
 
+    headers.init_app(app)
     web.init_app(app)
     try:
         from tracker import api
