@@ -69,6 +69,7 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
                  data={"kind": kind, "channel": channel, "unit": received_unit.code,
                        "period": step.period.key if step.period else None})
     notify_unit(session, case, "case_received")
+    session.flush()
     return case
 
 
@@ -220,6 +221,7 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
     append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=effective_on,
                  note=data.note, data=dict(step.data))
     notify_unit(session, case, f"case_{step.trigger}")
+    session.flush()
     return case
 
 
