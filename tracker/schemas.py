@@ -12,6 +12,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -77,8 +78,22 @@ def OptionalText(max_length: int) -> Any:  # noqa: N802
 
 
 UnitCode = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
-Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+
+
+def _integral(value: Any) -> Any:
+    # JSON Schema counts 7.0 as an integer; a string such as "7" is still refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def Integer(ge: int, le: int) -> Any:  # noqa: N802 - reads as a type in annotations
+    """A whole number in [ge, le], given as a JSON number (7 or 7.0), never as text or a boolean."""
+    return Annotated[StrictInt, Field(ge=ge, le=le), BeforeValidator(_integral)]
+
+
+Count = Integer(0, 1_000_000)
+Id = Integer(1, MAX_ID)
 PETITION_KINDS = ("complaint", "denunciation", "recommendation", "feedback", "voter_opinion")
 
 
@@ -120,7 +135,7 @@ class CaseIn(Input):
     received_at: AwareDatetime | None = None
     petitioners: Annotated[list[PetitionerIn], Field(max_length=100)] = []
     anonymous: StrictBool = False
-    crowd_size: Annotated[StrictInt, Field(ge=1, le=100_000)] | None = None
+    crowd_size: Integer(1, 100_000) | None = None  # type: ignore[valid-type]
     subject_area: Literal[SUBJECT_AREAS] | None = None  # type: ignore[valid-type]
     # A denunciation that must be checked in several places gets 10 working days (TC Art. 24).
     multi_place: StrictBool = False
@@ -145,7 +160,7 @@ class CaseIn(Input):
 # check the values; numbers beyond 32 bits are read as decimals, never as row counts.
 DataValue = (
     Annotated[str, Field(max_length=20_000, pattern=PLAIN_TEXT)]
-    | Annotated[StrictInt, Field(ge=-MAX_ID, le=MAX_ID)]
+    | Integer(-MAX_ID, MAX_ID)
     | Annotated[float, Field(allow_inf_nan=False)]
     | StrictBool
     | None
@@ -178,7 +193,7 @@ class VisitIn(Input):
     unit: UnitCode
     visited_on: dt.date
     reception: Literal[RECEPTION_KINDS]  # type: ignore[valid-type]
-    persons: Annotated[StrictInt, Field(ge=1, le=10_000)]
+    persons: Integer(1, 10_000)  # type: ignore[valid-type]
     delegation: StrictBool = False
     case_ids: Annotated[list[Id], Field(max_length=100)] = []
     repeat: StrictBool = False
@@ -212,8 +227,8 @@ class OpinionIn(Input):
 
 class PlanIn(Input):
     unit: UnitCode
-    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
-    planned_sessions: Annotated[StrictInt, Field(ge=1, le=1000)]
+    year: Integer(2000, 2100)  # type: ignore[valid-type]
+    planned_sessions: Integer(1, 1000)  # type: ignore[valid-type]
 
 
 class ScopeIn(Input):

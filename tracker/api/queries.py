@@ -42,8 +42,9 @@ def _date(value: Any) -> Any:
     return value
 
 
-Page = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=100_000, description="Page number, from 1.")]
-PerPage = Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=200, description="Items per page, 1 to 200.")]
+# Constraints before the validator, so that pydantic publishes them as minimum/maximum.
+Page = Annotated[int, Field(ge=1, le=100_000, description="Page number, from 1."), BeforeValidator(_whole_number)]
+PerPage = Annotated[int, Field(ge=1, le=200, description="Items per page, 1 to 200."), BeforeValidator(_whole_number)]
 QueryDate = Annotated[dt.date, BeforeValidator(_date)]
 
 
@@ -75,4 +76,4 @@ class ActivityQuery(PageQuery):
 
 class PlanQuery(PageQuery):
     unit: UnitCode | None = Field(default=None, description="Only this unit's tree (inside your area).")
-    year: Annotated[int, BeforeValidator(_whole_number), Field(ge=2000, le=2100)] | None = None
+    year: Annotated[int, Field(ge=2000, le=2100), BeforeValidator(_whole_number)] | None = None
