@@ -37,6 +37,7 @@ def test_a_person_signs_in_and_gets_a_csrf_token(client, person):
 def test_the_session_cookie_is_httponly_and_samesite_and_not_secure_over_http(client, person):
     cookie = session_cookie(login(client, person("reception").user.username))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Expires=" in cookie  # a signed-in session ends by itself (PERMANENT_SESSION_LIFETIME)
 
 
 def test_the_session_cookie_is_secure_over_https(client, person):

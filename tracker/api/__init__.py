@@ -28,7 +28,6 @@ def openapi_document() -> Any:
 
 def init_app(app: Flask) -> None:
     """Register the API and everything it stands on."""
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     boundary.init_app(app)
     sessions.init_app(app)
