@@ -93,12 +93,13 @@ def test_the_document_is_openapi_3_1_and_describes_every_route(app, client):
     served = {(re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule), method) for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/v1") for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
-    assert served == documented
+    assert served | {("/track/{tracking_code}", "GET")} == documented
     for item in document["paths"].values():
         for operation in item.values():
             for status, response in operation["responses"].items():
                 if status.startswith(("4", "5")):
                     assert response["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/ErrorOut"
+                    assert set(response["content"]) <= {"application/json", "text/html"}
 
 
 def test_the_document_says_how_a_denouncer_is_withheld(client):

@@ -103,6 +103,22 @@ def _operation(endpoint: Endpoint, refs: dict[tuple[type[BaseModel], str], dict[
     return operation
 
 
+def _tracking_page(error_ref: dict[str, Any]) -> dict[str, Any]:
+    """The public HTML page beside the API: same lookup, same limit, for citizens' browsers."""
+    page = {"text/html": {"schema": {"type": "string"}}}
+    return {"get": {
+        "operationId": "track_page", "tags": ["public"], "security": [],
+        "summary": "Look up a case by its tracking code (public HTML page, Vietnamese then English)",
+        "parameters": [_path_parameter("tracking_code", "string")],
+        "responses": {
+            "200": {"description": "The case's kind, state and dates.", "content": page},
+            "404": {"description": "No case has that code.", "content": {**page, **_json(error_ref)}},
+            "429": {"description": "Too Many Requests", "content": {**page, **_json(error_ref)},
+                    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}}},
+        },
+    }}
+
+
 def build(api: Api, version: str) -> dict[str, Any]:
     """The whole document for every registered endpoint."""
     wanted: list[tuple[type[BaseModel], Any]] = [(out.ErrorOut, "serialization")]
@@ -114,6 +130,7 @@ def build(api: Api, version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in api.endpoints:
         paths.setdefault(api.prefix + endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, refs)
+    paths["/track/{tracking_code}"] = _tracking_page(refs[(out.ErrorOut, "serialization")])
     return {
         "openapi": "3.1.0",
         "info": {"title": "Petition & Dialogue Tracker API", "version": version, "description": DESCRIPTION},
