@@ -1,5 +1,5 @@
 """Sign-in endpoints: password sign-in and sign-out for people, who-am-I, the CSRF token,
-and a person's own API tokens (created once shown once, listed, revoked)."""
+and a person's own API tokens (created and shown once, listed, revoked)."""
 from __future__ import annotations
 
 from flask import request

@@ -393,9 +393,7 @@ def case_detail_out(actor: Actor, view: CaseView) -> CaseDetailOut:
     fields["overdue"] = view.overdue
     return CaseDetailOut(
         **fields, content=case.content,
-        history=[HistoryOut(seq=h.seq, at=_local(h.at), effective_on=h.effective_on, trigger=h.trigger, from_state=h.from_state,
-                            to_state=h.to_state, actor=h.actor_name, note=h.note, due_on=h.due_on, data=h.data or {})
-                 for h in view.history],
+        history=[history_out(h) for h in view.history],
         decisions=[DecisionOut(effective_on=d.effective_on, outcome=d.outcome, decision_no=d.decision_no, summary=d.summary,
                                on_time=d.on_time) for d in case.decisions],
         available_triggers=view.available_triggers,
