@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check workflows tracker notifications tests bench
+	$(BIN)/ruff check $(wildcard workflows tracker notifications tests bench)
 
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py

@@ -3,6 +3,7 @@ and reception visits (DOMAIN.md §4, §6, §8), through the services on both bac
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -39,7 +40,7 @@ def dialogue(session, clerk):
 def opinion(session, clerk, dialogue, **fields):
     body = {"subject": "Giá bồi thường", "content": "Đề nghị công khai đơn giá.", "settled_on_spot": True,
             "answer": "Đã công khai."} | fields
-    return activity.record_opinion(session, clerk, dialogue.id, OpinionIn.model_validate(body))
+    return activity.record_opinion(session, clerk, dialogue.id, OpinionIn.model_validate_json(json.dumps(body)))
 
 
 # -- dialogues --------------------------------------------------------------------------------------
@@ -74,7 +75,7 @@ def test_a_board_may_not_resolve_an_opinion(session, tree, clerk, board, dialogu
 
 def test_an_opinion_not_settled_needs_a_unit_and_a_due_date_after_the_session(session, clerk, dialogue):
     with pytest.raises(ValueError):
-        OpinionIn.model_validate({"subject": "x", "content": "y", "settled_on_spot": False})
+        OpinionIn.model_validate_json('{"subject": "x", "content": "y", "settled_on_spot": false}')
     with pytest.raises(Refused):
         opinion(session, clerk, dialogue, settled_on_spot=False, answer=None, assigned_unit="HT-TNMT", due_on="2026-03-10")
     with pytest.raises(Refused):
@@ -116,7 +117,7 @@ def supervision(session, board):
 
 def recommend(session, board, supervision, **fields):
     body = {"addressee_unit": "HT-LH", "content": "Đề nghị niêm yết phương án.", "issued_on": "2026-03-20"} | fields
-    return activity.issue_recommendation(session, board, supervision.id, RecommendationIn.model_validate(body))
+    return activity.issue_recommendation(session, board, supervision.id, RecommendationIn.model_validate_json(json.dumps(body)))
 
 
 def test_a_recommendation_is_due_in_15_days_by_default(session, board, supervision):

@@ -1,6 +1,7 @@
 """The Flask application: app factory, configuration, request boundary."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
@@ -37,6 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SECRET_KEY=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # A signed-in session ends after a working day, checked on the server (the cookie is signed with its age).
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -50,8 +53,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
 
-    from tracker import web
+    from tracker import headers, web
 
+    headers.init_app(app)
     web.init_app(app)
     try:
         from tracker import api

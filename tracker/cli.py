@@ -118,6 +118,18 @@ def users_token(app: Flask, username: str) -> None:
     click.echo(token)
 
 
+@users.command("revoke-tokens")
+@click.argument("username")
+@with_app
+def users_revoke_tokens(app: Flask, username: str) -> None:
+    """Revoke every API token of USERNAME; programs using them get 401 from then on."""
+    from tracker.services.signin import revoke_tokens
+
+    with database(app).transaction() as session:
+        count = revoke_tokens(session, username)
+    click.echo(f"{count} mã truy cập đã thu hồi / {count} token(s) revoked")
+
+
 @main.group()
 def calendar() -> None:
     """Administrators' changes to the working-day calendar."""
@@ -202,8 +214,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     """Run the web application."""
     from werkzeug.serving import run_simple
 
+    from tracker.serving import PathOnlyLogHandler
+
     click.echo(f"http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=PathOnlyLogHandler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,9 +26,12 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets foreign keys enforced, a busy timeout and
-    transactions that take the write lock when they begin."""
+    transactions that take the write lock when they begin.
+
+    Statement parameters are kept out of error messages: they may hold a petitioner's
+    identity, and error messages end up in logs (DOMAIN.md §5)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -48,7 +51,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 class Database:

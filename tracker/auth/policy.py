@@ -7,6 +7,7 @@ for you (404); inside it, a trigger your role or scope does not allow is a 403.
 """
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -27,6 +28,43 @@ class Actor(Protocol):
     def unit(self) -> Unit: ...
     @property
     def display_name(self) -> str: ...
+
+
+class Operation(StrEnum):
+    """What a user asks to do, besides firing triggers (those are the workflows' `who`)."""
+
+    CREATE_UNIT = "create_unit"
+    CREATE_USER = "create_user"
+    INTAKE = "intake"
+    RECORD_VISIT = "record_visit"
+    PLAN_DIALOGUES = "plan_dialogues"
+    RECORD_DIALOGUE = "record_dialogue"
+    RECORD_OPINION = "record_opinion"
+    OPEN_SUPERVISION = "open_supervision"
+    ISSUE_RECOMMENDATION = "issue_recommendation"
+
+
+_DESK = frozenset({Role.RECEPTION, Role.LEADER, Role.ADMIN})
+_BOARD = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+# Who may do what (DESIGN.md "Who uses it"): reception logs petitions at the desk; the desk,
+# its leaders and admins record visits, plans, sessions and opinions; boards supervise.
+ALLOWED: dict[Operation, frozenset[Role]] = {
+    Operation.CREATE_UNIT: frozenset({Role.ADMIN}),
+    Operation.CREATE_USER: frozenset({Role.ADMIN}),
+    Operation.INTAKE: frozenset({Role.RECEPTION, Role.ADMIN}),
+    Operation.RECORD_VISIT: _DESK,
+    Operation.PLAN_DIALOGUES: _DESK,
+    Operation.RECORD_DIALOGUE: _DESK,
+    Operation.RECORD_OPINION: _DESK,
+    Operation.OPEN_SUPERVISION: _BOARD,
+    Operation.ISSUE_RECOMMENDATION: _BOARD,
+}
+
+
+def may(actor: Actor, operation: Operation) -> bool:
+    """True when the actor's role may perform `operation` at all (where is checked apart)."""
+    return actor.role in ALLOWED[operation]
 
 
 def area_root_path(actor: Actor) -> str:
@@ -76,6 +114,17 @@ def can_see_identity(actor: Actor, case: Case) -> bool:
     if case.kind != "denunciation":
         return True
     return actor.role == Role.ADMIN or actor.unit.id == case.resolving_unit.id
+
+
+def identity_shown(actor: Actor, case: Case, *, case_page: bool) -> bool:
+    """Whether a response may carry the case's petitioners' identity.
+
+    A denouncer's identity appears only on the case page (GET /cases/{id}) of the resolving
+    authority and admins, and each such view is written to the history; never in lists,
+    search results, other responses, the public lookup or notifications (DOMAIN.md §5)."""
+    if case.kind != "denunciation":
+        return True
+    return case_page and can_see_identity(actor, case)
 
 
 def identity_search_filter(actor: Actor) -> ColumnElement[bool]:

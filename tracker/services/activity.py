@@ -3,14 +3,17 @@ and reception visits (DOMAIN.md §6, §8)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.auth import policy
-from tracker.auth.policy import Actor
+from tracker.auth.policy import Actor, Operation
 from tracker.models import Case, Dialogue, DialoguePlan, ReceptionVisit, Supervision, Unit
 from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, VisitIn
 from tracker.services.cases import add_petitioners, new_case
@@ -19,12 +22,11 @@ from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from
 from workflows.definitions.base import Role
 from workflows.engine import WorkflowError
 
-DESK_ROLES = {Role.RECEPTION, Role.LEADER, Role.ADMIN}
-BOARD_ROLES = {Role.SUPERVISOR, Role.ADMIN}
+T = TypeVar("T")
 
 
-def _require(actor: Actor, roles: set[Role], what: str) -> None:
-    if actor.role not in roles:
+def _require(actor: Actor, operation: Operation, what: str) -> None:
+    if not policy.may(actor, operation):
         raise Forbidden(f"Vai trò {actor.role} không được {what} / role {actor.role} may not {what}")
 
 
@@ -39,7 +41,7 @@ def _own_unit(session: Session, actor: Actor, code: str, field: str) -> Unit:
 
 def create_plan(session: Session, actor: Actor, data: PlanIn) -> DialoguePlan:
     """Record a unit's yearly dialogue plan; one per unit and year."""
-    _require(actor, DESK_ROLES, "lập kế hoạch đối thoại / make a dialogue plan")
+    _require(actor, Operation.PLAN_DIALOGUES, "lập kế hoạch đối thoại / make a dialogue plan")
     unit = _own_unit(session, actor, data.unit, "unit")
     if session.scalar(select(DialoguePlan.id).where(DialoguePlan.unit_id == unit.id, DialoguePlan.year == data.year)):
         raise Conflict("Đơn vị đã có kế hoạch năm này / the unit already has a plan for that year", code="duplicate")
@@ -55,7 +57,7 @@ def create_plan(session: Session, actor: Actor, data: PlanIn) -> DialoguePlan:
 
 def open_dialogue(session: Session, actor: Actor, data: DialogueIn) -> Dialogue:
     """Record a dialogue session held by a unit (it may belong to the unit's plan)."""
-    _require(actor, DESK_ROLES, "ghi nhận buổi đối thoại / record a dialogue")
+    _require(actor, Operation.RECORD_DIALOGUE, "ghi nhận buổi đối thoại / record a dialogue")
     host = _own_unit(session, actor, data.host_unit, "host_unit")
     held_on = effective_date(data.held_on, field="held_on")
     if data.plan_id is not None:
@@ -80,7 +82,7 @@ def get_dialogue(session: Session, actor: Actor, dialogue_id: int) -> tuple[Dial
 
 def record_opinion(session: Session, actor: Actor, dialogue_id: int, data: OpinionIn) -> Case:
     """An opinion raised at a session: settled on the spot, or assigned to a unit with a due date."""
-    _require(actor, DESK_ROLES, "ghi ý kiến đối thoại / record an opinion")
+    _require(actor, Operation.RECORD_OPINION, "ghi ý kiến đối thoại / record an opinion")
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None or not policy.unit_in_area(actor, dialogue.host_unit):
         raise NotFound("Không tìm thấy buổi đối thoại / dialogue not found")
@@ -112,7 +114,7 @@ def record_opinion(session: Session, actor: Actor, dialogue_id: int, data: Opini
 
 def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Supervision:
     """A supervision held by a board over a unit or a list of cases."""
-    _require(actor, BOARD_ROLES, "mở cuộc giám sát / open a supervision")
+    _require(actor, Operation.OPEN_SUPERVISION, "mở cuộc giám sát / open a supervision")
     board = unit_by_code(session, data.board_unit, field="board_unit")
     if not board.is_board:
         raise Refused("Đơn vị giám sát phải là Ban giám sát / the board unit must be a front committee or inspection board",
@@ -139,7 +141,7 @@ def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Sup
 
 def issue_recommendation(session: Session, actor: Actor, supervision_id: int, data: RecommendationIn) -> Case:
     """A recommendation the board addresses to a unit of the same province, state `issued`."""
-    _require(actor, BOARD_ROLES, "kiến nghị / issue recommendations")
+    _require(actor, Operation.ISSUE_RECOMMENDATION, "kiến nghị / issue recommendations")
     supervision = session.get(Supervision, supervision_id)
     if supervision is None or not (
         supervision.board_unit_id == actor.unit.id or (actor.role == Role.ADMIN and policy.unit_in_area(actor, supervision.board_unit))
@@ -169,7 +171,7 @@ def issue_recommendation(session: Session, actor: Actor, supervision_id: int, da
 
 def record_visit(session: Session, actor: Actor, data: VisitIn) -> ReceptionVisit:
     """A visit to a reception desk (form 01/TCD), linked to the cases it concerns."""
-    _require(actor, DESK_ROLES, "ghi lượt tiếp / record a visit")
+    _require(actor, Operation.RECORD_VISIT, "ghi lượt tiếp / record a visit")
     unit = _own_unit(session, actor, data.unit, "unit")
     visited_on = effective_date(data.visited_on, field="visited_on")
     visit = ReceptionVisit(unit=unit, visited_on=visited_on, reception=data.reception, persons=data.persons,
@@ -184,23 +186,101 @@ def record_visit(session: Session, actor: Actor, data: VisitIn) -> ReceptionVisi
     return visit
 
 
-def list_visits(session: Session, actor: Actor, unit_code: str | None, date_from: dt.date | None, date_to: dt.date | None,
-                page: int = 1, per_page: int = 50) -> tuple[list[ReceptionVisit], int]:
-    """Visits in the actor's area, newest first."""
-    from sqlalchemy import func
+@dataclass(frozen=True)
+class ListQuery:
+    """The filters every activity list shares: a unit's tree, a date range, a page."""
 
-    prefix = (unit_by_code(session, unit_code).path if unit_code else policy.area_root_path(actor))
-    if not prefix.startswith(policy.area_root_path(actor)):
+    unit: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def _tree_prefix(session: Session, actor: Actor, unit_code: str | None) -> str | None:
+    """The path prefix to list under: the named unit's tree inside the actor's area, or the area.
+    None when the named unit lies outside the area (the list is then empty)."""
+    area = policy.area_root_path(actor)
+    if not unit_code:
+        return area
+    path = unit_by_code(session, unit_code).path
+    if path.startswith(area):
+        return path
+    return None
+
+
+def _page(session: Session, stmt: Select[tuple[T]], order: tuple[Any, ...], query: ListQuery) -> tuple[list[T], int]:
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(*order).offset((query.page - 1) * query.per_page).limit(query.per_page))
+    return list(rows), total
+
+
+def list_visits(session: Session, actor: Actor, query: ListQuery) -> tuple[list[ReceptionVisit], int]:
+    """Visits in the actor's area, newest first."""
+    prefix = _tree_prefix(session, actor, query.unit)
+    if prefix is None:
         return [], 0
     stmt = select(ReceptionVisit).join(Unit, Unit.id == ReceptionVisit.unit_id).where(Unit.path.like(prefix + "%"))
-    if date_from:
-        stmt = stmt.where(ReceptionVisit.visited_on >= date_from)
-    if date_to:
-        stmt = stmt.where(ReceptionVisit.visited_on <= date_to)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(ReceptionVisit.visited_on.desc(), ReceptionVisit.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page))
-    return list(rows), total
+    if query.date_from:
+        stmt = stmt.where(ReceptionVisit.visited_on >= query.date_from)
+    if query.date_to:
+        stmt = stmt.where(ReceptionVisit.visited_on <= query.date_to)
+    return _page(session, stmt, (ReceptionVisit.visited_on.desc(), ReceptionVisit.id.desc()), query)
+
+
+def list_dialogues(session: Session, actor: Actor, query: ListQuery) -> tuple[list[Dialogue], int]:
+    """Dialogue sessions hosted in the actor's area, newest first."""
+    prefix = _tree_prefix(session, actor, query.unit)
+    if prefix is None:
+        return [], 0
+    stmt = select(Dialogue).join(Unit, Unit.id == Dialogue.host_unit_id).where(Unit.path.like(prefix + "%"))
+    if query.date_from:
+        stmt = stmt.where(Dialogue.held_on >= query.date_from)
+    if query.date_to:
+        stmt = stmt.where(Dialogue.held_on <= query.date_to)
+    return _page(session, stmt, (Dialogue.held_on.desc(), Dialogue.id.desc()), query)
+
+
+def opinion_counts(session: Session, dialogue_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each dialogue: how many opinions were raised and how many settled on the spot."""
+    if not dialogue_ids:
+        return {}
+    rows = session.execute(
+        select(Case.dialogue_id, func.count(Case.id), func.sum(when((Case.settled_on_spot.is_(True), 1), else_=0)))
+        .where(Case.dialogue_id.in_(dialogue_ids)).group_by(Case.dialogue_id)
+    ).all()
+    return {dialogue_id: (int(total), int(settled or 0)) for dialogue_id, total, settled in rows}
+
+
+def list_plans(session: Session, actor: Actor, query: ListQuery, year: int | None = None) -> tuple[list[DialoguePlan], int]:
+    """Dialogue plans of units in the actor's area, latest year first."""
+    prefix = _tree_prefix(session, actor, query.unit)
+    if prefix is None:
+        return [], 0
+    stmt = select(DialoguePlan).join(Unit, Unit.id == DialoguePlan.unit_id).where(Unit.path.like(prefix + "%"))
+    if year is not None:
+        stmt = stmt.where(DialoguePlan.year == year)
+    return _page(session, stmt, (DialoguePlan.year.desc(), Unit.code, DialoguePlan.id), query)
+
+
+def list_supervisions(session: Session, actor: Actor, query: ListQuery) -> tuple[list[Supervision], int]:
+    """Supervisions held by boards in the actor's area (a board always sees its own), newest first."""
+    prefix = _tree_prefix(session, actor, query.unit)
+    if prefix is None:
+        return [], 0
+    stmt = select(Supervision).join(Unit, Unit.id == Supervision.board_unit_id).where(
+        or_(Unit.path.like(prefix + "%"), Supervision.board_unit_id == actor.unit.id) if not query.unit
+        else Unit.path.like(prefix + "%"))
+    if query.date_from:
+        stmt = stmt.where(Supervision.started_on >= query.date_from)
+    if query.date_to:
+        stmt = stmt.where(Supervision.started_on <= query.date_to)
+    return _page(session, stmt, (Supervision.started_on.desc(), Supervision.id.desc()), query)
+
+
+def recommendations_of(session: Session, supervision: Supervision) -> list[Case]:
+    """The recommendations a supervision issued, in order."""
+    return list(session.scalars(select(Case).where(Case.supervision_id == supervision.id).order_by(Case.id)))
 
 
 def get_supervision(session: Session, actor: Actor, supervision_id: int) -> Supervision:

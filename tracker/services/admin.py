@@ -11,8 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import clock
-from tracker.auth.policy import Actor
+from tracker.auth import policy
+from tracker.auth.policy import Actor, Operation
 from tracker.models import ApiToken, CalendarOverride, Unit, User
 from tracker.schemas import UnitIn, UserIn
 from tracker.services.common import unit_by_code, working_calendar
@@ -35,9 +35,9 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _require_admin(actor: Actor | None) -> None:
+def _require_admin(actor: Actor | None, operation: Operation = Operation.CREATE_UNIT) -> None:
     # None is the operator at the command line, who owns the machine.
-    if actor is not None and actor.role != Role.ADMIN:
+    if actor is not None and not policy.may(actor, operation):
         raise Forbidden("Chỉ quản trị viên / administrators only")
 
 
@@ -63,6 +63,12 @@ def create_unit(session: Session, actor: Actor | None, data: UnitIn) -> Unit:
     return unit
 
 
+def list_units(session: Session, actor: Actor) -> list[Unit]:
+    """The units of the actor's area, by code."""
+    prefix = policy.area_root_path(actor)
+    return list(session.scalars(select(Unit).where(Unit.path.like(prefix + "%")).order_by(Unit.code)))
+
+
 def hash_password(password: str) -> str:
     """An Argon2id hash of `password`."""
     return _hasher.hash(password)
@@ -78,7 +84,7 @@ def check_password(user: User, password: str) -> bool:
 
 def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
     """Add a user with a role at a unit."""
-    _require_admin(actor)
+    _require_admin(actor, Operation.CREATE_USER)
     if session.scalar(select(User.id).where(User.username == data.username)):
         raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
     unit = unit_by_code(session, data.unit, field="unit")
@@ -97,24 +103,21 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token(session: Session, user: User) -> tuple[ApiToken, str]:
+    """A new token row for `user` and the token itself, which is shown once and never stored."""
+    token = "pdt_" + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, token_hash=token_digest(token))
+    session.add(row)
+    session.flush()
+    return row, token
+
+
 def issue_token(session: Session, username: str) -> str:
     """A new API token for the user; shown once, stored hashed."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"Không có người dùng {username} / no user {username}")
-    token = "pdt_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_hash=token_digest(token)))
-    session.flush()
-    return token
-
-
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a token belongs to, if it is valid and not revoked."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
-        return None
-    row.last_used_at = clock.now()
-    return row.user
+    return new_token(session, user)[1]
 
 
 @dataclass(frozen=True)

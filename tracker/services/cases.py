@@ -7,15 +7,18 @@ outbox rows. Services flush; the caller's boundary commits once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import clock
 from tracker.auth import policy
-from tracker.auth.policy import Actor
-from tracker.models import Case, Decision, HistoryEntry, Petitioner, ReceptionVisit, Supervision, Unit
+from tracker.auth.policy import Actor, Operation
+from tracker.models import Case, Decision, HistoryEntry, IdempotencyKey, Petitioner, ReceptionVisit, Supervision, Unit
 from tracker.schemas import CaseIn, PetitionerIn, TransitionIn
 from tracker.services.common import (
     check_version,
@@ -25,15 +28,13 @@ from tracker.services.common import (
     new_tracking_code,
     unit_by_code,
 )
-from tracker.services.errors import Forbidden, NotFound, Refused, from_workflow
+from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from_workflow
 from tracker.services.history import append_entry
 from tracker.services.outbox import notify_unit
 from tracker.text import fold
 from workflows import definitions
 from workflows.definitions.base import Flags, Role, Trigger
 from workflows.engine import Step, WorkflowError
-
-INTAKE_ROLES = {Role.RECEPTION, Role.ADMIN}
 
 
 def add_petitioners(case: Case, petitioners: list[PetitionerIn]) -> None:
@@ -68,13 +69,14 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
                  data={"kind": kind, "channel": channel, "unit": received_unit.code,
                        "period": step.period.key if step.period else None})
     notify_unit(session, case, "case_received")
+    session.flush()
     return case
 
 
 def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
     """Log a petition received at a desk, by mail, online..., in state `received`
     (a voters' opinion starts `accepted` at the unit that must answer)."""
-    if actor.role not in INTAKE_ROLES:
+    if not policy.may(actor, Operation.INTAKE):
         raise Forbidden("Chỉ bộ phận tiếp dân được nhận đơn / only reception staff log petitions")
     unit = unit_by_code(session, data.received_unit, field="received_unit")
     if not policy.unit_in_area(actor, unit):
@@ -111,6 +113,45 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
         visit.cases.append(case)
     session.flush()
     return case
+
+
+def intake_once(session: Session, actor: Actor, data: CaseIn, key: str | None) -> tuple[Case, bool]:
+    """Intake made safe to retry: with an `Idempotency-Key`, the same user sending the same
+    key and body again gets the first case back (created is False), never a second one;
+    the same key with another body is a 409. Keys are per user.
+
+    Race-safe: the key is inserted with the case inside a savepoint; when a concurrent request
+    inserted the same key first, the unique index refuses ours, the savepoint (our case with
+    it) is rolled back and the winner's case is returned."""
+    if key is None:
+        return intake(session, actor, data), True
+    digest = hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    stored = stored_idempotency_key(session, actor, key)
+    if stored is not None:
+        return _replay(session, actor, stored, digest), False
+    try:
+        with session.begin_nested():
+            case = intake(session, actor, data)
+            session.add(IdempotencyKey(user_id=actor.id, key=key, request_hash=digest, case_id=case.id))
+            session.flush()
+    except IntegrityError:
+        stored = stored_idempotency_key(session, actor, key)
+        if stored is None:
+            raise
+        return _replay(session, actor, stored, digest), False
+    return case, True
+
+
+def stored_idempotency_key(session: Session, actor: Actor, key: str) -> IdempotencyKey | None:
+    """The key this user already used, if any."""
+    return session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == actor.id, IdempotencyKey.key == key))
+
+
+def _replay(session: Session, actor: Actor, stored: IdempotencyKey, digest: str) -> Case:
+    if stored.request_hash != digest:
+        raise Conflict("Khóa Idempotency-Key đã dùng cho một yêu cầu khác / this Idempotency-Key was used for a different request",
+                       {"case_id": stored.case_id}, code="idempotency_key_reused")
+    return get_case_for(session, actor, stored.case_id)
 
 
 def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Trigger, step: Step) -> Unit | None:
@@ -180,6 +221,7 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
     append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=effective_on,
                  note=data.note, data=dict(step.data))
     notify_unit(session, case, f"case_{step.trigger}")
+    session.flush()
     return case
 
 
@@ -305,7 +347,8 @@ def list_cases(session: Session, actor: Actor, query: CaseQuery, *, today: dt.da
                               by_name & policy.identity_search_filter(actor)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
-        stmt.order_by(Case.due_on.is_(None), Case.due_on, Case.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
+        stmt.options(selectinload(Case.petitioners))
+        .order_by(Case.due_on.is_(None), Case.due_on, Case.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
     )
     return list(rows), total
 

@@ -26,6 +26,12 @@ class BadRequest(ServiceError):
     """Malformed input (400)."""
 
 
+class NotSignedIn(ServiceError):
+    """No valid session or token (401)."""
+
+    status, code = 401, "not_signed_in"
+
+
 class Forbidden(ServiceError):
     """The actor's role may not do this (403)."""
 
@@ -48,6 +54,16 @@ class Refused(ServiceError):
     """Valid input the domain refuses: wrong state, missing data, outside the law (422)."""
 
     status, code = 422, "unprocessable"
+
+
+class TooManyAttempts(ServiceError):
+    """Too many recent failures or requests; try again after `retry_after` seconds (429)."""
+
+    status, code = 429, "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int, details: Mapping[str, object] | None = None):
+        super().__init__(message, {**(details or {}), "retry_after": retry_after})
+        self.retry_after = retry_after
 
 
 def from_workflow(error: WorkflowError) -> ServiceError:

@@ -1,11 +1,11 @@
 """Server-rendered pages (Vietnamese first, English second)."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Flask, current_app, render_template
 
 from tracker.services.overview import desk_overview
-
-bp = Blueprint("web", __name__, template_folder="templates")
+from tracker.web import track  # noqa: F401 - registers the tracking page
+from tracker.web.blueprint import bp
 
 
 @bp.get("/")

@@ -1,0 +1,26 @@
+"""Units of the tree: list the ones you may see, add one under a unit of your area (admins)."""
+from __future__ import annotations
+
+from tracker.api import out
+from tracker.api.blueprint import api
+from tracker.boundary import request_session
+from tracker.models import User
+from tracker.schemas import UnitIn
+from tracker.services import admin
+
+TAG = "units"
+
+
+@api.route("GET", "/units", tag=TAG, summary="The units of your area",
+           responses={200: (out.UnitList, "Your unit and every unit below it (a board: the tree it watches).")})
+def list_units(actor: User) -> out.UnitList:
+    """Units you may see, by code."""
+    return out.UnitList(items=[out.unit_out(u) for u in admin.list_units(request_session(), actor)])
+
+
+@api.route("POST", "/units", tag=TAG, body=UnitIn, errors=(403, 409, 422), summary="Add a unit (admin)",
+           responses={201: (out.UnitOut, "The new unit.")})
+def create_unit(actor: User, body: UnitIn) -> out.UnitOut:
+    """`parent_code` must lie in your area; a duplicate code is a 409; a kind that cannot sit
+    under that parent is a 422."""
+    return out.unit_out(admin.create_unit(request_session(), actor, body))

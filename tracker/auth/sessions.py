@@ -1,0 +1,117 @@
+"""Who is asking: flask-login sessions for people, bearer tokens for programs, and the CSRF
+check that cookie-authenticated writes need.
+
+A request that carries `Authorization: Bearer ...` is authenticated by that token alone
+(a session cookie sent with it is ignored), so a program never needs a CSRF token. A
+request authenticated by the session cookie must send `X-CSRF-Token` on every
+POST/PUT/PATCH/DELETE. The session cookie is HttpOnly, SameSite=Lax, and Secure whenever
+the request came over HTTPS.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
+
+from tracker.boundary import request_session
+from tracker.models import User
+from tracker.services import signin
+from tracker.services.errors import Forbidden, NotSignedIn
+
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie session, marked Secure when the request itself came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _load_session_user(user_id: str) -> User | None:
+    if request.headers.get("Authorization") is not None:
+        return None  # a request with a token is judged by the token alone
+    if not user_id.isdigit():
+        return None
+    user = request_session().get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    g.auth_method = "session"
+    return user
+
+
+def _load_bearer_user(_request: object) -> User | None:
+    token = _bearer_token()
+    if not token or len(token) > 200:
+        return None
+    user = signin.user_for_token(request_session(), token)
+    if user is not None:
+        g.auth_method = "bearer"
+    return user
+
+
+def require_user() -> User:
+    """The signed-in user, or a 401."""
+    if not current_user.is_authenticated:
+        raise NotSignedIn("Chưa đăng nhập hoặc mã truy cập không hợp lệ / not signed in, or the token is invalid or revoked")
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    return user
+
+
+def auth_method() -> Literal["session", "bearer"] | None:
+    """How the current request was authenticated."""
+    return g.get("auth_method")
+
+
+def check_csrf() -> None:
+    """A cookie-authenticated write must carry the session's CSRF token (403 otherwise)."""
+    if auth_method() != "session":
+        return
+    try:
+        validate_csrf(request.headers.get(CSRF_HEADER, ""))
+    except ValidationError:
+        raise Forbidden(f"Thiếu hoặc sai mã CSRF (tiêu đề {CSRF_HEADER}) / missing or wrong CSRF token ({CSRF_HEADER} header)",
+                        code="csrf_failed") from None
+
+
+def start_session(user: User) -> str:
+    """Sign a person in with a fresh session; the CSRF token for it."""
+    session.clear()  # nothing from before the sign-in survives it
+    login_user(user)
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME, checked on the server
+    g.auth_method = "session"
+    return generate_csrf()
+
+
+def end_session() -> None:
+    """Sign out and forget the session."""
+    logout_user()
+    session.clear()
+
+
+def csrf_token() -> str:
+    """The CSRF token of the current session."""
+    return generate_csrf()
+
+
+def init_app(app: Flask) -> None:
+    """Set up flask-login, the session cookie and CSRF settings."""
+    app.session_interface = SessionCookies()
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # bound to the session, which expires itself
+    manager = LoginManager()
+    manager.init_app(app)
+    manager.user_loader(_load_session_user)
+    manager.request_loader(_load_bearer_user)
+    manager.session_protection = "basic"

@@ -1,0 +1,39 @@
+"""The request boundary: one database session per request, committed once.
+
+A view (or the sign-in machinery before it) takes the request's session with
+`request_session()`; services flush into it. The API's route wrapper calls `commit()` when
+the view returned normally; anything raised leaves the work uncommitted, and the session
+is rolled back and closed when the request ends, so a refused request writes nothing.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+
+def request_session() -> Session:
+    """The current request's session, opened on first use."""
+    session: Session | None = g.get("db_session")
+    if session is None:
+        session = current_app.extensions["db"].sessions()
+        g.db_session = session
+    return session
+
+
+def commit() -> None:
+    """Commit the request's work, if it did any."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.commit()
+
+
+def _close(_error: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()  # nothing left uncommitted survives the request
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Close (and roll back) each request's session when its context ends."""
+    app.teardown_appcontext(_close)

@@ -1,0 +1,20 @@
+"""The public tracking page, /track/<code>: what a citizen may learn about their case, in
+Vietnamese then English. Nothing personal; rate-limited with the JSON lookup."""
+from __future__ import annotations
+
+from flask import Response, render_template
+
+from tracker.boundary import request_session
+from tracker.services import tracking
+from tracker.services.errors import NotFound
+from tracker.web.blueprint import bp
+
+
+@bp.get("/track/<string(maxlength=40):tracking_code>")
+def track_page(tracking_code: str) -> Response:
+    """The case's kind, state and dates; an unknown code gets the not-found page (404)."""
+    try:
+        found = tracking.track(request_session(), tracking_code)
+    except NotFound:
+        return Response(render_template("track.html", found=None), status=404, mimetype="text/html")
+    return Response(render_template("track.html", found=found), mimetype="text/html")
