@@ -53,16 +53,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
 
-    from tracker import headers, web
+    from tracker import api, headers, ratelimit, web
 
     headers.init_app(app)
+    api.init_app(app)  # the request boundary, sign-in and error bodies the pages use too
     web.init_app(app)
-    try:
-        from tracker import api
-    except ImportError:  # pragma: no cover - the API package is optional during development
-        api = None  # type: ignore[assignment]
-    if api is not None and hasattr(api, "init_app"):
-        api.init_app(app)
+    ratelimit.init_app(app)  # last: it wraps the public lookups of both
     return app
 
 

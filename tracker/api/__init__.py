@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from tracker import boundary, ratelimit
+from tracker import boundary
 from tracker.api import auth, cases, dialogues, errors, supervisions, track, units, visits, workflows  # noqa: F401 - routes
 from tracker.api.blueprint import api, bp
 from tracker.api.openapi import build
@@ -33,4 +33,3 @@ def init_app(app: Flask) -> None:
     sessions.init_app(app)
     errors.init_app(app)
     app.register_blueprint(bp)
-    ratelimit.init_app(app)

@@ -1,5 +1,5 @@
-"""The public front page's figures: counts by kind and state, the oldest overdue cases.
-Nothing personal is read here."""
+"""The front desk's figures for a signed-in user: counts by kind with how many are overdue,
+and the longest-overdue cases, all within the user's area. Nothing personal is read here."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +9,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
+from tracker.auth import policy
+from tracker.auth.policy import Actor
 from tracker.models import Case, Unit
 from tracker.services.cases import _overdue_clause
 from workflows import definitions
@@ -33,19 +35,20 @@ class Overview:
     oldest_overdue: list[OverdueRow]
 
 
-def desk_overview(session: Session, limit: int = 15) -> Overview:
-    """Counts per kind with how many are overdue, and the longest-overdue cases."""
+def desk_overview(session: Session, actor: Actor, limit: int = 15) -> Overview:
+    """Counts per kind with how many are overdue, and the longest-overdue cases, in the actor's area."""
     today = clock.today()
     overdue = _overdue_clause(today)
+    visible = policy.visible_filter(actor)
     rows = session.execute(
-        select(Case.kind, func.count(), func.sum(case((overdue, 1), else_=0)))
+        select(Case.kind, func.count(), func.sum(case((overdue, 1), else_=0))).where(visible)
         .group_by(Case.kind)
     ).all()
     counts = {kind: (total, int(late or 0)) for kind, total, late in rows}
     by_kind = [(f"{w.label_vi} / {w.label_en}", *counts.get(w.kind, (0, 0))) for w in definitions.ALL]
     late_cases = session.execute(
         select(Case, Unit.name).join(Unit, Unit.id == func.coalesce(Case.assigned_unit_id, Case.received_unit_id))
-        .where(overdue).order_by(Case.due_on).limit(limit)
+        .where(overdue, visible).order_by(Case.due_on).limit(limit)
     ).all()
     oldest = []
     for row, unit_name in late_cases:

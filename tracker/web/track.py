@@ -2,7 +2,7 @@
 Vietnamese then English. Nothing personal; rate-limited with the JSON lookup."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, redirect, render_template, request, url_for
 
 from tracker.boundary import request_session
 from tracker.services import tracking
@@ -18,3 +18,12 @@ def track_page(tracking_code: str) -> Response:
     except NotFound:
         return Response(render_template("track.html", found=None), status=404, mimetype="text/html")
     return Response(render_template("track.html", found=found), mimetype="text/html")
+
+
+@bp.get("/track")
+def track_lookup() -> Response:
+    """The lookup form; a submitted code goes to its page."""
+    code = (request.args.get("code") or "").strip().upper()
+    if code and len(code) <= 40:
+        return redirect(url_for("web.track_page", tracking_code=code))
+    return Response(render_template("track.html", found=None, form_only=True), mimetype="text/html")
