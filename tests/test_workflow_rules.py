@@ -163,7 +163,8 @@ def test_an_extension_is_judged_under_the_rule_set_the_period_started_under():
     engine_ = Engine(rulebook=_with_shorter_law())
     accepted = FakeCase(state="verifying", due_on=D(2026, 7, 30), clock_started_on=D(2026, 6, 30), rule_set="vn-2019-01-01")
     # Old law: the complex period is 45 days from 30/06 -> 14/08; the new law's 25 days would refuse it.
-    step = engine_.fire(accepted, "extend", role=Role.AGENCY, effective_on=D(2026, 7, 20), data={"due_on": "2026-08-14", "reason": "Phức tạp"})
+    step = engine_.fire(accepted, "extend", role=Role.AGENCY, effective_on=D(2026, 7, 20),
+                        data={"due_on": "2026-08-14", "reason": "Phức tạp"})
     assert step.due_on == D(2026, 8, 14)
 
 
@@ -345,7 +346,8 @@ def test_a_denunciation_is_extended_at_most_twice_by_at_most_30_days_each():
     with pytest.raises(InvalidData):
         engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": "2026-05-05", "reason": "x"})
     for expected in (D(2026, 5, 1), D(2026, 5, 29)):
-        step = engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": expected.isoformat(), "reason": "x"})
+        step = engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20),
+                           data={"due_on": expected.isoformat(), "reason": "x"})
         case = replace(case, due_on=step.due_on, extensions_used=step.extensions_used)
         assert case.due_on == expected
     with pytest.raises(InvalidData):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 import tracker.models  # noqa: F401  (registers every table on the metadata)
 from tracker.db import Base, make_engine
 

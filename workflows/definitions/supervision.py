@@ -23,7 +23,8 @@ SUPERVISION_RECOMMENDATION = Workflow(
         Trigger("accept", ("answered",), "accepted", {Role.SUPERVISOR: Scope.ISSUING_BOARD}, "Chấp nhận", "Accept"),
         Trigger(
             "return", ("answered",), "issued", {Role.SUPERVISOR: Scope.ISSUING_BOARD}, "Trả lại", "Return",
-            fields=(Field("reason", FieldType.TEXT, label="Lý do / Reason"), Field("due_on", FieldType.DATE, label="Hạn mới / New due date")),
+            fields=(Field("reason", FieldType.TEXT, label="Lý do / Reason"),
+                    Field("due_on", FieldType.DATE, label="Hạn mới / New due date")),
             due=DueRule.FROM_DATA,
         ),
     ),
