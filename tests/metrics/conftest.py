@@ -112,3 +112,91 @@ class World:
 def world(session: Session, tree: dict[str, Unit], make_user: Callable[..., User]) -> World:
     """The Tây Ninh tree of tests/conftest.py and an administrator of the province who does everything."""
     return World(session, tree, make_user("admin", tree["TN"], full_name="Quản trị tỉnh"))
+
+
+def random_history(world: World, seed: int, petitions: int = 60) -> None:
+    """A plausible stretch of work in the Tây Ninh tree from October 2025 to August 2026, made
+    through the services: petitions processed every way the workflows allow (accepted, forwarded,
+    guided, filed, withdrawn, extended, suspended, resolved with amounts, complained again,
+    urged), reception visits in every capacity, dialogues, supervisions."""
+    import random
+
+    rng = random.Random(seed)
+    units = ["TN", "HT", "HT-LH", "HT-TNMT", "BT", "BT-P1", "TN-TTR"]
+    start = D(2025, 10, 1)
+
+    def day(after: dt.date, most: int = 40) -> dt.date:
+        return min(after + dt.timedelta(days=rng.randint(0, most)), D(2026, 8, 31))
+
+    made: list[Case] = []
+    for _ in range(petitions):
+        kind = rng.choice(["complaint", "complaint", "denunciation", "recommendation", "feedback"])
+        unit = rng.choice(units)
+        on = day(start, 300)
+        fields: dict[str, Any] = {"crowd_size": rng.choice([1, 1, 1, 3, 6])}
+        if kind == "denunciation" and rng.random() < 0.2:
+            fields = {"anonymous": True}
+        case = world.petition(kind, unit, on, **fields)
+        last = on
+        roll = rng.random()
+        if roll < 0.1:
+            world.act(case, "file", day(last, 5))
+            continue
+        if roll < 0.2:
+            world.act(case, "guide", day(last, 5))
+            continue
+        if roll < 0.35:
+            targets = [u for u in units if u != world.tree[unit].code and not world.tree[u].is_board]
+            last = day(last, 10)
+            case = world.act(case, "forward", last, unit=rng.choice(targets))
+        if 0.35 <= roll < 0.4:
+            made.append(case)
+            continue
+        last = day(last, 10)
+        resolving = case.resolving_unit
+        below = [u for u in units if resolving.contains(world.tree[u])]
+        case = world.act(case, "accept", last, unit=rng.choice(below))
+        if rng.random() < 0.2:
+            last = day(last, 20)
+            case = world.act(case, "start_verification", last)
+            last = day(last, 10)
+            case = world.act(case, "suspend", last)
+            last = day(last, 20)
+            case = world.act(case, "resume", last)
+        if kind != "complaint" and rng.random() < 0.2:
+            last = day(last, 10)
+            case = world.act(case, "extend", last, due_on=case.due_on + dt.timedelta(days=10))
+        fate = rng.random()
+        if fate < 0.1:
+            world.act(case, "withdraw", day(last, 30))
+            continue
+        if fate < 0.3:
+            made.append(case)
+            continue
+        last = day(last, 50)
+        decision: dict[str, Any] = {"outcome": rng.choice(["upheld", "rejected", "partly_upheld"])}
+        if rng.random() < 0.4:
+            decision.update(recovered_money_vnd=str(rng.randint(1, 90) * 1_000_000), recovered_land_m2="120.5",
+                            returned_money_vnd=str(rng.randint(1, 9) * 500_000), returned_to=rng.choice(["organisation", "individual"]),
+                            people_disciplined=2, civil_servants_disciplined=1, referred_for_investigation=rng.choice([0, 1]))
+        case = world.act(case, "resolve", last, **decision)
+        level = case.resolving_unit
+        while level.kind == "agency" and level.parent is not None:
+            level = level.parent  # an agency decides in its People's Committee's name
+        if kind == "complaint" and level.parent is not None and rng.random() < 0.3:
+            world.act(case, "recomplain", day(last, 20))
+        elif rng.random() < 0.5:
+            world.act(case, "close", day(last, 40))
+    for case in made[: len(made) // 2]:
+        world.act(case, "urge", day(case.last_effective_on, 30))
+    for _ in range(petitions // 3):
+        world.visit(rng.choice(units), day(start, 300), rng.choice(["staff", "staff", "head_scheduled", "head_ad_hoc", "authorised"]),
+                    persons=rng.choice([1, 1, 2, 8]), delegation=rng.random() < 0.2, repeat=rng.random() < 0.3,
+                    case_ids=[c.id for c in rng.sample(made, min(len(made), rng.choice([0, 1, 2])))])
+    for _ in range(4):
+        dialogue = world.dialogue(rng.choice(["HT", "HT-LH", "BT-P1"]), day(start, 300))
+        for _ in range(rng.randint(1, 5)):
+            world.opinion(dialogue, settled=rng.random() < 0.8)
+    supervision = world.supervision("LH-TTND", day(start, 200))
+    for _ in range(3):
+        world.recommendation(supervision, "HT-LH", day(supervision.started_on, 30))
