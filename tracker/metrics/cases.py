@@ -11,11 +11,10 @@ the history entry in force at the end, for the cases still undecided then that c
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, case, func, or_, select, true
-from sqlalchemy.orm import aliased
 
 from tracker.metrics.figures import Definition, Figure, Kind, Source, Text, Window
-from tracker.metrics.sql import days_between, entry_seq_at, resolving_unit_id
-from tracker.models import Case, HistoryEntry
+from tracker.metrics.sql import days_between, entry_at_end, resolving_unit_id
+from tracker.models import Case
 from workflows import definitions
 
 KINDS = ("complaint", "denunciation", "recommendation", "feedback", "voter_opinion")
@@ -37,12 +36,21 @@ def _petitions(window: Window) -> Select[tuple[object, ...]]:
     # The day a case stopped needing a resolution: its decision, else its withdrawal.
     settled_on = func.coalesce(Case.decided_on, Case.final_on)
     carried_over = and_(Case.accepted_on < start, or_(settled_on.is_(None), settled_on >= start))
-    inner = (
+    # Only a case undecided at the end that changed after it needs its history read.
+    at_end = entry_at_end(end, and_(Case.last_effective_on > end, not_final_at_end, undecided_at_end), window.dialect)
+    current_unit = resolving_unit_id()
+    decided_not_final = and_(Case.decided_on <= end, not_final_at_end)
+    return (
         select(
-            Case.id.label("record_id"), Case.kind, Case.round, Case.received_on, Case.accepted_on, Case.decided_on,
-            Case.final_on, Case.due_on, Case.state, resolving_unit_id().label("current_unit_id"),
-            entry_seq_at(end, and_(Case.last_effective_on > end, not_final_at_end, undecided_at_end)).label("end_seq"),
+            Case.id.label("record_id"),
+            case((at_end.found, func.coalesce(at_end.unit_id, current_unit)), else_=current_unit).label("unit_id"),
+            Case.kind, Case.round, Case.received_on, Case.accepted_on, Case.decided_on, Case.final_on, Case.due_on,
+            # Decided by the end but not final then: it was `resolved`, whatever came after.
+            case((at_end.found, at_end.to_state), (decided_not_final, "resolved"), else_=Case.state).label("state_at_end"),
+            case((at_end.found, at_end.due_on), else_=Case.due_on).label("due_at_end"),
         )
+        .select_from(Case)
+        .outerjoin(at_end.target, at_end.onclause)
         .where(
             Case.kind.in_(KINDS),
             Case.received_on <= end,
@@ -53,20 +61,7 @@ def _petitions(window: Window) -> Select[tuple[object, ...]]:
                 and_(Case.round >= 2, Case.received_on >= start),
             ),
         )
-        .subquery("petition")
     )
-    h = aliased(HistoryEntry, name="h_end")
-    found = h.id.is_not(None)
-    decided_not_final = and_(inner.c.decided_on <= end, or_(inner.c.final_on.is_(None), inner.c.final_on > end))
-    return select(
-        inner.c.record_id,
-        case((found, func.coalesce(h.unit_id, inner.c.current_unit_id)), else_=inner.c.current_unit_id).label("unit_id"),
-        inner.c.kind, inner.c.round, inner.c.received_on, inner.c.accepted_on, inner.c.decided_on, inner.c.final_on,
-        inner.c.due_on,
-        # Decided by the end but not final then: it was `resolved`, whatever came after.
-        case((found, h.to_state), (decided_not_final, "resolved"), else_=inner.c.state).label("state_at_end"),
-        case((found, h.due_on), else_=inner.c.due_on).label("due_at_end"),
-    ).select_from(inner.outerjoin(h, and_(h.case_id == inner.c.record_id, h.seq == inner.c.end_seq)))
 
 
 RECEIVED = Source("petitions_received", "case", _received)

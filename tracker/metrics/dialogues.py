@@ -7,7 +7,7 @@ from sqlalchemy import Select, and_, case, exists, select, true
 from sqlalchemy.orm import aliased
 
 from tracker.metrics.figures import Definition, Figure, Kind, Source, Text, Window
-from tracker.metrics.sql import entry_seq_at
+from tracker.metrics.sql import entry_at_end
 from tracker.models import Case, Dialogue, DialoguePlan, HistoryEntry
 
 RESOLVED_STATES = ("resolved", "closed")
@@ -23,28 +23,26 @@ def _opinions(window: Window) -> Select[tuple[object, ...]]:
     end = window.end
     reopen = aliased(HistoryEntry, name="h_reopen")
     reopened_by_end = exists().where(reopen.case_id == Case.id, reopen.trigger == "reopen", reopen.effective_on <= end)
-    inner = (
+    at_end = entry_at_end(end, Case.last_effective_on > end, window.dialect)
+    # An opinion is received by its session's host on the day of the session (record_opinion),
+    # so its own columns say which session period and host unit it belongs to.
+    return (
         select(
-            Case.id.label("record_id"), Dialogue.host_unit_id.label("unit_id"), Case.settled_on_spot, Case.state,
+            Case.id.label("record_id"), Case.received_unit_id.label("unit_id"), Case.settled_on_spot,
             # reopened_count is cheap and 0 for most opinions; the history says whether it was by the end.
             case((Case.reopened_count == 0, 0), (Case.last_effective_on <= end, 1), (reopened_by_end, 1), else_=0)
             .label("reopened_by_end"),
-            entry_seq_at(end, Case.last_effective_on > end).label("end_seq"),
+            case((at_end.found, at_end.to_state), else_=Case.state).label("state_at_end"),
         )
-        .join(Dialogue, Dialogue.id == Case.dialogue_id)
-        .where(Case.kind == "dialogue_opinion", Dialogue.held_on.between(window.start, end))
-        .subquery("opinion")
+        .select_from(Case)
+        .outerjoin(at_end.target, at_end.onclause)
+        .where(Case.kind == "dialogue_opinion", Case.received_on.between(window.start, end))
     )
-    h = aliased(HistoryEntry, name="h_end")
-    return select(
-        inner.c.record_id, inner.c.unit_id, inner.c.settled_on_spot, inner.c.reopened_by_end,
-        case((h.id.is_not(None), h.to_state), else_=inner.c.state).label("state_at_end"),
-    ).select_from(inner.outerjoin(h, and_(h.case_id == inner.c.record_id, h.seq == inner.c.end_seq)))
 
 
 def _plans(window: Window) -> Select[tuple[object, ...]]:
     return select(DialoguePlan.id.label("record_id"), DialoguePlan.unit_id.label("unit_id")).where(
-        DialoguePlan.year.between(window.start.year, window.end.year)
+        DialoguePlan.year.between(window.first_year, window.last_year)
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, null, select
+from sqlalchemy import CTE, Select, null, select
 from sqlalchemy.orm import Session
 
 from tracker.metrics.figures import Figure, Kind, Window
@@ -73,12 +73,12 @@ class UnitItem:
 Item = CaseItem | SessionItem | PlanItem | SupervisionItem | UnitItem
 
 
-def drill_select(figure: Figure, window: Window, rows: object, row_id: int | None = None) -> Select[tuple[object, ...]]:
+def drill_select(figure: Figure, window: Window, rows: CTE, row_id: int | None = None) -> Select[tuple[object, ...]]:
     """(record_id, unit_id, value) of every record behind `figure`, ordered by record id
     (a distinct-unit figure: one row per unit, record_id = unit_id)."""
     assert figure.source is not None and figure.where is not None and figure.kind is not Kind.SHARE
     facts = figure.source.build(window).subquery("facts")
-    joined = facts.join(rows, rows.c.unit_id == facts.c.unit_id)  # type: ignore[attr-defined]
+    joined = facts.join(rows, rows.c.unit_id == facts.c.unit_id)
     condition = figure.where(facts.c, window)
     if figure.distinct:
         stmt = select(facts.c.unit_id.label("record_id"), facts.c.unit_id, null().label("value")).distinct()
@@ -88,7 +88,7 @@ def drill_select(figure: Figure, window: Window, rows: object, row_id: int | Non
         stmt = select(facts.c.record_id, facts.c.unit_id, null().label("value"))
     stmt = stmt.select_from(joined).where(condition)
     if row_id is not None:
-        stmt = stmt.where(rows.c.row_id == row_id)  # type: ignore[attr-defined]
+        stmt = stmt.where(rows.c.row_id == row_id)
     return stmt.order_by(stmt.selected_columns[0])
 
 

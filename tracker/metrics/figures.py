@@ -14,8 +14,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import KeyedColumnElement
 
@@ -32,10 +33,31 @@ class Text:
 
 @dataclass(frozen=True)
 class Window:
-    """The closed range of dates [start, end] a figure is computed for."""
+    """The closed range of dates [start, end] figures are computed for, with the first and last
+    year it touches, and the database's dialect (a query may take a faster form on PostgreSQL).
+    In statements built once and reused, the dates and years are bound parameters standing for
+    them (see `Window.parameters`)."""
 
-    start: dt.date
-    end: dt.date
+    start: Any
+    end: Any
+    dialect: str = "sqlite"
+    first_year: Any = None
+    last_year: Any = None
+
+    @classmethod
+    def of(cls, start: dt.date, end: dt.date, dialect: str = "sqlite") -> Window:
+        """A window over actual dates."""
+        return cls(start, end, dialect, start.year, end.year)
+
+    @classmethod
+    def parameters(cls, dialect: str) -> Window:
+        """A window of bound parameters, filled in by `values()` of an actual window."""
+        return cls(bindparam("start", type_=Date), bindparam("end", type_=Date), dialect,
+                   bindparam("first_year", type_=Integer), bindparam("last_year", type_=Integer))
+
+    def values(self) -> dict[str, Any]:
+        """The parameters of `Window.parameters` for this window."""
+        return {"start": self.start, "end": self.end, "first_year": self.first_year, "last_year": self.last_year}
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Subquery, case, literal, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import CTE, Integer, String, bindparam, cast, func, select
+from sqlalchemy.orm import Session
 
+from tracker.metrics.sql import first_segment
 from tracker.models import Unit
 
 
@@ -23,20 +24,26 @@ class UnitRef:
     kind: str
 
 
-def unit_rows(root: Unit, subunits: bool) -> Subquery:
+def unit_rows(subunits: bool) -> CTE:
     """(unit_id, row_id) for every unit whose records count: the root itself, and with
-    subunits every unit of its tree mapped to the direct child it lies under."""
+    subunits every unit of its tree mapped to the direct child it lies under, read from the
+    stored path: below the root's "/1/4/", "/1/4/17/23/" lies under unit 17. The root is given
+    by the parameters of `root_values`."""
+    root_id = bindparam("root_id", type_=Integer)
     if not subunits:
-        return select(literal(root.id).label("unit_id"), literal(root.id).label("row_id")).subquery("unit_rows")
-    child = aliased(Unit, name="row_unit")
-    under_child = (
-        select(child.id).where(child.parent_id == root.id, Unit.path.startswith(child.path)).scalar_subquery()
-    )
+        return select(root_id.label("unit_id"), root_id.label("row_id")).cte("unit_rows")
+    child = first_segment(func.substr(Unit.path, bindparam("root_path_length", type_=Integer) + 1))
+    row_id = func.coalesce(cast(func.nullif(child, ""), Integer), root_id)
     return (
-        select(Unit.id.label("unit_id"), case((Unit.id == root.id, root.id), else_=under_child).label("row_id"))
-        .where(Unit.path.startswith(root.path))
-        .subquery("unit_rows")
+        select(Unit.id.label("unit_id"), row_id.label("row_id"))
+        .where(Unit.path.startswith(bindparam("root_path", type_=String)))
+        .cte("unit_rows")
     )
+
+
+def root_values(root: Unit) -> dict[str, object]:
+    """The parameters `unit_rows` reads."""
+    return {"root_id": root.id, "root_path": root.path, "root_path_length": len(root.path)}
 
 
 def row_units(session: Session, root: Unit, subunits: bool) -> list[UnitRef]:

@@ -4,11 +4,10 @@ supervision and its recommendations belong to the board's unit."""
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, case, select, true
-from sqlalchemy.orm import aliased
 
 from tracker.metrics.figures import Definition, Figure, Kind, Source, Text, Window
-from tracker.metrics.sql import entry_seq_at
-from tracker.models import Case, HistoryEntry, Supervision
+from tracker.metrics.sql import entry_at_end
+from tracker.models import Case, Supervision
 
 ANSWERED_STATES = ("answered", "accepted")
 
@@ -21,25 +20,22 @@ def _supervisions(window: Window) -> Select[tuple[object, ...]]:
 
 def _recommendations(window: Window) -> Select[tuple[object, ...]]:
     end = window.end
-    inner = (
+    at_end = entry_at_end(end, Case.last_effective_on > end, window.dialect)
+    return (
         select(
-            Case.id.label("record_id"), Supervision.board_unit_id.label("unit_id"), Case.state, Case.decided_on,
-            Case.due_on, entry_seq_at(end, Case.last_effective_on > end).label("end_seq"),
+            # A recommendation is received, when issued, by the board that issued it.
+            Case.id.label("record_id"), Case.received_unit_id.label("unit_id"),
+            case((at_end.found, at_end.to_state), else_=Case.state).label("state_at_end"),
+            # The answer standing at the end: the entry in force then when it is the answer itself,
+            # else the case's last answer (nothing leaves `accepted`, so that answer is the same).
+            case((and_(at_end.found, at_end.to_state == "answered"), at_end.effective_on), else_=Case.decided_on)
+            .label("answered_on"),
+            case((at_end.found, at_end.due_on), else_=Case.due_on).label("due_at_end"),
         )
-        .join(Supervision, Supervision.id == Case.supervision_id)
+        .select_from(Case)
+        .outerjoin(at_end.target, at_end.onclause)
         .where(Case.kind == "supervision_recommendation", Case.received_on.between(window.start, end))
-        .subquery("recommendation")
     )
-    h = aliased(HistoryEntry, name="h_end")
-    found = h.id.is_not(None)
-    return select(
-        inner.c.record_id, inner.c.unit_id,
-        case((found, h.to_state), else_=inner.c.state).label("state_at_end"),
-        # The answer standing at the end: the entry in force then when it is the answer itself,
-        # else the case's last answer (nothing leaves `accepted`, so that answer is the same).
-        case((and_(found, h.to_state == "answered"), h.effective_on), else_=inner.c.decided_on).label("answered_on"),
-        case((found, h.due_on), else_=inner.c.due_on).label("due_at_end"),
-    ).select_from(inner.outerjoin(h, and_(h.case_id == inner.c.record_id, h.seq == inner.c.end_seq)))
 
 
 SUPERVISIONS = Source("supervisions", "supervision", _supervisions)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from tracker.metrics.figures import Facts, Window
@@ -367,8 +367,10 @@ def _aggregate(measure: Measure, facts: Facts, window: Window) -> ColumnElement[
     return func.coalesce(func.sum(case((condition, measure.value(facts)), else_=None)), 0)
 
 
-def measure_values(session: Session, keys: Iterable[str], window: Window, rows: object) -> dict[int, dict[str, int | Decimal]]:
-    """{row_id: {measure key: value}} for the measures named, one query per source."""
+def measure_values(session: Session, keys: Iterable[str], window: Window, rows: CTE,
+                   params: dict[str, object]) -> dict[int, dict[str, int | Decimal]]:
+    """{row_id: {measure key: value}} for the measures named, one query per source (`params`
+    name the report's root unit for `rows`)."""
     by_source: dict[str, list[Measure]] = defaultdict(list)
     for key in dict.fromkeys(keys):
         by_source[MEASURES[key].source.name].append(MEASURES[key])
@@ -377,11 +379,11 @@ def measure_values(session: Session, keys: Iterable[str], window: Window, rows: 
         facts = measures[0].source.build(window).subquery("facts")
         columns = [_aggregate(m, facts.c, window).label(f"m{i}") for i, m in enumerate(measures)]
         stmt = (
-            select(rows.c.row_id, *columns)  # type: ignore[attr-defined]
-            .select_from(facts.join(rows, rows.c.unit_id == facts.c.unit_id))  # type: ignore[attr-defined]
-            .group_by(rows.c.row_id)  # type: ignore[attr-defined]
+            select(rows.c.row_id, *columns)
+            .select_from(facts.join(rows, rows.c.unit_id == facts.c.unit_id))
+            .group_by(rows.c.row_id)
         )
-        for row_id, *results in session.execute(stmt):
+        for row_id, *results in session.execute(stmt, params):
             for measure, result in zip(measures, results, strict=True):
                 values[row_id][measure.key] = _number(result, measure)
     return values

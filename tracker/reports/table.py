@@ -12,7 +12,7 @@ from tracker.metrics import FIGURES
 from tracker.metrics.figures import Kind, Window
 from tracker.metrics.periods import Period
 from tracker.metrics.results import Metrics
-from tracker.metrics.scope import UnitRef, row_units, unit_rows
+from tracker.metrics.scope import UnitRef, root_values, row_units, unit_rows
 from tracker.models import Unit
 from tracker.reports.layout import FormLayout
 from tracker.reports.measures import measure_values
@@ -76,7 +76,8 @@ def _total(values: list[list[Value]], columns: int) -> list[Value]:
 def form_table(session: Session, layout: FormLayout, root: Unit, subunits: bool, period: Period) -> Table:
     """An official form for `root` over `period`: one row per report unit, then the totals."""
     refs = row_units(session, root, subunits)
-    values = measure_values(session, [c.measure for c in layout.columns], Window(period.start, period.end), unit_rows(root, subunits))
+    values = measure_values(session, [c.measure for c in layout.columns], Window.of(period.start, period.end),
+                            unit_rows(subunits), root_values(root))
     amounts = {c.number for c in layout.columns if c.heading[-1].startswith(("Tiền", "Đất"))}
     columns = [Column(c.heading, c.ms, "amount" if c.number in amounts else "count") for c in layout.columns]
     rows = [Row(ref.code, _row_label(ref, root, subunits), [values[ref.id].get(c.measure, 0) for c in layout.columns])

@@ -21,7 +21,7 @@ from tracker.metrics.drilldown import Item, drill_select, load_items
 from tracker.metrics.figures import Figure, Kind, Window
 from tracker.metrics.periods import CALENDAR, PRESETS, MonthDay, OfficialPeriods, Period, PeriodError, parse_period
 from tracker.metrics.results import Metrics
-from tracker.metrics.scope import UnitRef, unit_rows
+from tracker.metrics.scope import UnitRef, root_values, unit_rows
 from tracker.models import Unit
 from tracker.services.common import unit_by_code
 from tracker.services.errors import BadRequest, Forbidden, Refused
@@ -39,10 +39,10 @@ def unit_for(session: Session, actor: Actor | None, unit_code: str) -> Unit:
     return unit
 
 
-def _window(date_from: dt.date, date_to: dt.date) -> Window:
+def _window(session: Session, date_from: dt.date, date_to: dt.date) -> Window:
     if date_to < date_from:
         raise BadRequest("Ngày cuối trước ngày đầu / 'to' is before 'from'", {"fields": {"to": f">= {date_from.isoformat()}"}})
-    return Window(date_from, date_to)
+    return Window.of(date_from, date_to, session.get_bind().dialect.name)
 
 
 def metrics(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
@@ -52,7 +52,7 @@ def metrics(session: Session, actor: Actor | None, unit_code: str, date_from: dt
     per direct child (rows add up to the totals). `tracker.metrics.results.to_json` gives the
     document."""
     unit = unit_for(session, actor, unit_code)
-    return compute(session, unit, _window(date_from, date_to), subunits)
+    return compute(session, unit, _window(session, date_from, date_to), subunits)
 
 
 @dataclass(frozen=True)
@@ -112,12 +112,13 @@ def drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: 
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(f"page >= 1, 1 <= per_page <= {MAX_PER_PAGE}")
     unit = unit_for(session, actor, unit_code)
-    window = _window(date_from, date_to)
+    window = _window(session, date_from, date_to)
     fig = _drill_figure(group, figure)
     row = _row_for(session, unit, subunits, row_unit)
-    stmt = drill_select(fig, window, unit_rows(unit, subunits), row.id if row else None)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    found = [tuple(r) for r in session.execute(stmt.offset((page - 1) * per_page).limit(per_page))]
+    stmt = drill_select(fig, window, unit_rows(subunits), row.id if row else None)
+    params = root_values(unit)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), params) or 0
+    found = [tuple(r) for r in session.execute(stmt.offset((page - 1) * per_page).limit(per_page), params)]
     items = load_items(session, fig.record, found)  # type: ignore[arg-type]
     ref = UnitRef(unit.id, unit.code, unit.name, unit.kind)
     row_ref = UnitRef(row.id, row.code, row.name, row.kind) if row else None
@@ -128,13 +129,13 @@ def drilldown_items(session: Session, actor: Actor | None, unit_code: str, date_
                     subunits: bool, group: str, figure: str, row_unit: str | None = None) -> tuple[Figure, Iterator[Item]]:
     """Every record behind a count, streamed in batches (for exports of any size)."""
     unit = unit_for(session, actor, unit_code)
-    window = _window(date_from, date_to)
+    window = _window(session, date_from, date_to)
     fig = _drill_figure(group, figure)
     row = _row_for(session, unit, subunits, row_unit)
-    stmt = drill_select(fig, window, unit_rows(unit, subunits), row.id if row else None)
+    stmt = drill_select(fig, window, unit_rows(subunits), row.id if row else None)
 
     def stream() -> Iterator[Item]:
-        result = session.execute(stmt.execution_options(yield_per=EXPORT_BATCH))
+        result = session.execute(stmt.execution_options(yield_per=EXPORT_BATCH), root_values(unit))
         for batch in result.partitions():
             yield from load_items(session, fig.record, [tuple(r) for r in batch])  # type: ignore[misc]
 

@@ -63,7 +63,7 @@ def build_report(session: Session, actor: Actor | None, unit_code: str, period: 
     resolved = metrics_service.period_for(session, actor, unit_code, period, OFFICIAL if official else CALENDAR)
     unit = metrics_service.unit_for(session, actor, unit_code)
     if not official:
-        metrics = compute(session, unit, Window(resolved.start, resolved.end), subunits)
+        metrics = compute(session, unit, Window.of(resolved.start, resolved.end), subunits)
         return figures_table(metrics, resolved), resolved, FIGURES_FORM
     try:
         layout = layout_for(form, resolved.end)
