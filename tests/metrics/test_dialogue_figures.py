@@ -26,10 +26,11 @@ def test_opinions_settled_on_spot_and_assigned_belong_to_the_session_host(world)
     assert rows(m, "dialogues", "opinions") == {"HT-LH": 4}  # not the assigned agency's
 
 
-def test_a_reopened_opinion_stays_settled_on_the_spot_and_counts_as_reopened(world):
+def test_an_opinion_reopened_by_supervision_stays_settled_on_the_spot_and_counts_as_reopened(world, make_user):
+    board = make_user("supervisor", world.tree["LH-TTND"])  # the ward's People's Inspection Board
     session = world.dialogue("HT-LH", D(2026, 2, 10))
     reopened = world.opinion(session, settled=True)
-    world.act(reopened, "reopen", D(2026, 3, 1), unit="HT-TNMT", due_on=D(2026, 3, 20))
+    world.act(reopened, "reopen", D(2026, 3, 1), by=board, unit="HT-LH", due_on=D(2026, 3, 20))
     reopened_later = world.opinion(session, settled=True)
     world.act(reopened_later, "reopen", D(2026, 4, 5), unit="HT-TNMT", due_on=D(2026, 4, 30))
     d = world.metrics("HT", *Q1).totals.dialogues

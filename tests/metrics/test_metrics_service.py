@@ -65,3 +65,11 @@ def test_a_user_may_compute_figures_only_for_units_in_their_area(world, session,
 def test_a_period_ending_before_it_starts_is_refused(world, session):
     with pytest.raises(BadRequest):
         service.metrics(session, world.admin, "HT", D(2026, 3, 31), D(2026, 1, 1))
+
+
+def test_the_definitions_document_names_every_figure_with_its_words_and_what_it_opens():
+    document = service.definitions_document()
+    assert [(d["group"], d["figure"]) for d in document] == [(f.group, f.key) for f in FIGURES]
+    rate = next(d for d in document if d["figure"] == "resolution_rate")
+    assert (rate["numerator"], rate["denominator"], rate["drilldown"]) == ("cases.resolved", "cases.to_resolve", None)
+    assert next(d for d in document if d["figure"] == "units_with_plan")["drilldown"] == "unit"

@@ -147,6 +147,17 @@ def definitions() -> tuple[Figure, ...]:
     return FIGURES
 
 
+def definitions_document() -> list[dict[str, Any]]:
+    """The definitions as JSON: what the dashboard shows beside each figure."""
+    return [
+        {"group": f.group, "figure": f.key, "kind": f.kind.value, "label": {"vi": f.label.vi, "en": f.label.en},
+         "definition": {"vi": f.definition.text("vi"), "en": f.definition.text("en")},
+         "numerator": f"{f.group}.{f.numerator}" if f.numerator else None,
+         "denominator": f"{f.group}.{f.denominator}" if f.denominator else None, "drilldown": f.record or None}
+        for f in FIGURES
+    ]
+
+
 # -- reporting periods ---------------------------------------------------------------------------
 
 def province_of(session: Session, unit: Unit) -> Unit:
@@ -219,6 +230,6 @@ def reset_reporting_periods(session: Session, actor: Actor | None, province_code
 
 
 __all__ = [
-    "Drilldown", "GROUPS", "definitions", "drilldown", "drilldown_items", "metrics", "official_periods", "period_for",
+    "Drilldown", "GROUPS", "definitions", "definitions_document", "drilldown", "drilldown_items", "metrics", "official_periods", "period_for",
     "reset_reporting_periods", "set_reporting_period", "unit_for",
 ]
