@@ -230,6 +230,6 @@ def reset_reporting_periods(session: Session, actor: Actor | None, province_code
 
 
 __all__ = [
-    "Drilldown", "GROUPS", "definitions", "definitions_document", "drilldown", "drilldown_items", "metrics", "official_periods", "period_for",
-    "reset_reporting_periods", "set_reporting_period", "unit_for",
+    "Drilldown", "GROUPS", "definitions", "definitions_document", "drilldown", "drilldown_items", "metrics",
+    "official_periods", "period_for", "reset_reporting_periods", "set_reporting_period", "unit_for",
 ]
