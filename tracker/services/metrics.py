@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from tracker.auth import policy
@@ -103,6 +103,26 @@ def _row_for(session: Session, unit: Unit, subunits: bool, row_unit: str | None)
     return row
 
 
+@dataclass(frozen=True)
+class _Drill:
+    figure: Figure
+    unit: Unit
+    row: Unit | None
+    window: Window
+    statement: Select[tuple[Any, ...]]
+    params: dict[str, object]
+
+
+def _drill(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date, subunits: bool,
+           group: str, figure: str, row_unit: str | None) -> _Drill:
+    unit = unit_for(session, actor, unit_code)
+    window = _window(session, date_from, date_to)
+    found = _drill_figure(group, figure)
+    row = _row_for(session, unit, subunits, row_unit)
+    statement = drill_select(found, window, unit_rows(subunits), row.id if row else None)
+    return _Drill(found, unit, row, window, statement, root_values(unit))
+
+
 def drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
               subunits: bool, group: str, figure: str, page: int = 1, per_page: int = 50,
               row_unit: str | None = None) -> Drilldown:
@@ -111,35 +131,26 @@ def drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: 
     plans or supervisions for those counts, units for the "units with ..." counts."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(f"page >= 1, 1 <= per_page <= {MAX_PER_PAGE}")
-    unit = unit_for(session, actor, unit_code)
-    window = _window(session, date_from, date_to)
-    fig = _drill_figure(group, figure)
-    row = _row_for(session, unit, subunits, row_unit)
-    stmt = drill_select(fig, window, unit_rows(subunits), row.id if row else None)
-    params = root_values(unit)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()), params) or 0
-    found = [tuple(r) for r in session.execute(stmt.offset((page - 1) * per_page).limit(per_page), params)]
-    items = load_items(session, fig.record, found)  # type: ignore[arg-type]
-    ref = UnitRef(unit.id, unit.code, unit.name, unit.kind)
-    row_ref = UnitRef(row.id, row.code, row.name, row.kind) if row else None
-    return Drilldown(fig, ref, row_ref, window.start, window.end, subunits, total, page, per_page, items)
+    d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
+    total = session.scalar(select(func.count()).select_from(d.statement.order_by(None).subquery()), d.params) or 0
+    found = [tuple(r) for r in session.execute(d.statement.offset((page - 1) * per_page).limit(per_page), d.params)]
+    items = load_items(session, d.figure.record, found)  # type: ignore[arg-type]
+    unit = UnitRef(d.unit.id, d.unit.code, d.unit.name, d.unit.kind)
+    row = UnitRef(d.row.id, d.row.code, d.row.name, d.row.kind) if d.row else None
+    return Drilldown(d.figure, unit, row, d.window.start, d.window.end, subunits, total, page, per_page, items)
 
 
 def drilldown_items(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
                     subunits: bool, group: str, figure: str, row_unit: str | None = None) -> tuple[Figure, Iterator[Item]]:
-    """Every record behind a count, streamed in batches (for exports of any size)."""
-    unit = unit_for(session, actor, unit_code)
-    window = _window(session, date_from, date_to)
-    fig = _drill_figure(group, figure)
-    row = _row_for(session, unit, subunits, row_unit)
-    stmt = drill_select(fig, window, unit_rows(subunits), row.id if row else None)
+    """Every record behind a count, read in batches (for exports of any size)."""
+    d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
 
     def stream() -> Iterator[Item]:
-        result = session.execute(stmt.execution_options(yield_per=EXPORT_BATCH), root_values(unit))
+        result = session.execute(d.statement.execution_options(yield_per=EXPORT_BATCH), d.params)
         for batch in result.partitions():
-            yield from load_items(session, fig.record, [tuple(r) for r in batch])  # type: ignore[misc]
+            yield from load_items(session, d.figure.record, [tuple(r) for r in batch])  # type: ignore[misc]
 
-    return fig, stream()
+    return d.figure, stream()
 
 
 def definitions() -> tuple[Figure, ...]:
