@@ -206,6 +206,139 @@ def demo(app: Flask, case_count: int, seed: int, if_empty: bool) -> None:
     load_demo(app, cases=case_count, seed=seed, if_empty=if_empty)
 
 
+PERIOD_HELP = ("a period: 2026, 2026-H1, 2026-Q2, 2026-9M, 2026-03 or 2026-01-01..2026-06-30; prefix official: or "
+               "calendar: to choose the scheme")
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.ClickException(f"{option}: ngày dạng YYYY-MM-DD / a date as YYYY-MM-DD, not {value!r}") from None
+
+
+@main.command("metrics")
+@click.option("--unit", "unit_code", required=True, help="the unit's code")
+@click.option("--from", "date_from", default=None, help="first day, YYYY-MM-DD")
+@click.option("--to", "date_to", default=None, help="last day, YYYY-MM-DD")
+@click.option("--period", default=None, help=f"instead of --from/--to, {PERIOD_HELP} (calendar by default)")
+@click.option("--subunits/--no-subunits", default=True, show_default=True,
+              help="with the units below (one by_unit row per direct child), or the unit's own records only")
+@click.option("--drilldown", "figure", default=None, help="list the records behind a count instead, e.g. cases.open")
+@click.option("--row", "row_unit", default=None, help="with --drilldown: the by_unit row (a unit code) to open")
+@click.option("--page", default=1, show_default=True, type=int, help="with --drilldown: the page (500 records each)")
+@with_app
+def metrics_command(app: Flask, unit_code: str, date_from: str | None, date_to: str | None, period: str | None,
+                    subunits: bool, figure: str | None, row_unit: str | None, page: int) -> None:
+    """Print the metrics document of API.md (JSON) for a unit and period, or a drill-down."""
+    import json
+
+    from tracker.metrics.results import to_json
+    from tracker.services import metrics as service
+
+    with database(app).transaction() as session:
+        if period is not None:
+            resolved = service.period_for(session, None, unit_code, period)
+            start, end = resolved.start, resolved.end
+        elif date_from and date_to:
+            start, end = _date(date_from, "--from"), _date(date_to, "--to")
+        else:
+            raise click.ClickException("Cần --from và --to, hoặc --period / give --from and --to, or --period")
+        if figure is not None:
+            group, _, key = figure.partition(".")
+            found = service.drilldown(session, None, unit_code, start, end, subunits, group, key, page=page, per_page=500,
+                                      row_unit=row_unit)
+            document = found.to_json()
+        else:
+            document = to_json(service.metrics(session, None, unit_code, start, end, subunits))
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@main.command("report")
+@click.option("--unit", "unit_code", required=True, help="the reporting unit's code")
+@click.option("--period", required=True, help=f"{PERIOD_HELP}; official periods (15th to 14th) for the official forms, "
+              "calendar periods for 'figures'")
+@click.option("--form", required=True, help="01/TCD, 01/XLD, 01/KQGQ, 03/KQGQ (a version as 01/XLD:2021), or figures")
+@click.option("--format", "fmt", default="xlsx", show_default=True, help="xlsx or csv")
+@click.option("--output", default=None, help="file to write ('-' for standard output); default: a name in this folder")
+@click.option("--subunits/--no-subunits", default=True, show_default=True,
+              help="one row per unit below the reporting unit, or the unit's own records only")
+@with_app
+def report_command(app: Flask, unit_code: str, period: str, form: str, fmt: str, output: str | None, subunits: bool) -> None:
+    """Write an official periodic report, or the tracker's own figures, as Excel or CSV."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from tracker.services.reports import report
+
+    with database(app).transaction() as session:
+        if output == "-":
+            report(session, None, unit_code, period, form, fmt, sys.stdout.buffer, subunits)
+            return
+        folder = Path(output).parent if output else Path.cwd()
+        try:
+            handle, partial = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=f".{fmt}")
+        except OSError as error:
+            raise click.ClickException(f"Không ghi được vào / cannot write to {folder}: {error.strerror}") from None
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                written = report(session, None, unit_code, period, form, fmt, stream, subunits)
+            target = Path(output) if output else folder / written.filename
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+    click.echo(f"{target}\t{written.form}\t{written.start:%d/%m/%Y}-{written.end:%d/%m/%Y}\t{written.rows} rows")
+
+
+@main.group()
+def periods() -> None:
+    """A province's official reporting periods (TT 02/2021/TT-TTCP unless it sets its own)."""
+
+
+@periods.command("show")
+@click.argument("province")
+@with_app
+def periods_show(app: Flask, province: str) -> None:
+    """Print the province's official periods (MM-DD to MM-DD; M: the day monthly data start)."""
+    from tracker.services.metrics import official_periods, unit_for
+
+    with database(app).transaction() as session:
+        current = official_periods(session, unit_for(session, None, province))
+    for preset, (start, end) in current.ranges.items():
+        click.echo(f"{preset}\t{start} -> {end}")
+    click.echo(f"M\t{current.month_start_day:02d} (of the month before)")
+
+
+@periods.command("set")
+@click.argument("province")
+@click.argument("preset")
+@click.argument("start")
+@click.argument("end", required=False, default="")
+@with_app
+def periods_set(app: Flask, province: str, preset: str, start: str, end: str) -> None:
+    """Set PRESET (Q1..Q4, H1, H2, 9M, Y) to run from START to END (MM-DD), or with preset M the day
+    monthly data start (e.g. `tracker periods set TN Q1 10-15 01-14`, `tracker periods set TN M 20`)."""
+    from tracker.services.metrics import set_reporting_period
+
+    with database(app).transaction() as session:
+        set_reporting_period(session, None, province, preset, start, end)
+    click.echo(f"{province}\t{preset}\t{start} {end}".rstrip())
+
+
+@periods.command("reset")
+@click.argument("province")
+@with_app
+def periods_reset(app: Flask, province: str) -> None:
+    """Go back to the periods of TT 02/2021/TT-TTCP."""
+    from tracker.services.metrics import reset_reporting_periods
+
+    with database(app).transaction() as session:
+        reset_reporting_periods(session, None, province)
+    click.echo(f"{province}\tTT 02/2021/TT-TTCP")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -19,6 +19,7 @@ STATES = tuple(dict.fromkeys(s.name for w in definitions.ALL for s in w.states))
 CHANNELS = ("in_person", "mail", "online", "hotline", "dialogue", "voter_contact", "forwarded", "supervision")
 SUBJECT_AREAS = ("land_housing", "policy_benefits", "justice", "party", "civil_service", "corruption", "other")
 OUTCOMES = ("upheld", "partly_upheld", "rejected")
+RETURNED_TO = ("organisation", "individual")
 # A petition signed by this many people or more is a many-person petition (reported apart).
 MANY_PERSON_THRESHOLD = 5
 
@@ -39,6 +40,9 @@ class Case(Base):
         Index("ix_cases_kind_state", "kind", "state"),
         Index("ix_cases_received_unit_received_on", "received_unit_id", "received_on"),
         Index("ix_cases_assigned_unit_state", "assigned_unit_id", "state"),
+        # Reporting periods: what a kind received in a period, what was still not final at its end.
+        Index("ix_cases_kind_received_on", "kind", "received_on"),
+        Index("ix_cases_final_on", "final_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,7 +70,7 @@ class Case(Base):
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     accepted_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     decided_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    final_on: Mapped[dt.date | None] = mapped_column(Date)
+    final_on: Mapped[dt.date | None] = mapped_column(Date)  # when it reached a final state
     # The deadline: current due date, start of the running period, pause.
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     clock_started_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -145,7 +149,10 @@ class Decision(Base):
     """What a `resolve` decided, with the amounts and counts the result forms report."""
 
     __tablename__ = "decisions"
-    __table_args__ = (CheckConstraint(f"outcome IS NULL OR {check_in('outcome', OUTCOMES)}", name="outcome"),)
+    __table_args__ = (
+        CheckConstraint(f"outcome IS NULL OR {check_in('outcome', OUTCOMES)}", name="outcome"),
+        CheckConstraint(f"returned_to IS NULL OR {check_in('returned_to', RETURNED_TO)}", name="returned_to"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -158,8 +165,13 @@ class Decision(Base):
     recovered_land_m2: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
     returned_money_vnd: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
     returned_land_m2: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    # Forms 01/KQGQ and 03/KQGQ split what is returned between organisations and individuals,
+    # and count the civil servants among the people disciplined or referred.
+    returned_to: Mapped[str | None] = mapped_column(String(20))
     people_disciplined: Mapped[int | None] = mapped_column(Integer)
+    civil_servants_disciplined: Mapped[int | None] = mapped_column(Integer)
     referred_for_investigation: Mapped[int | None] = mapped_column(Integer)
+    civil_servants_referred: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="decisions")

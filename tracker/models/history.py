@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import Base
@@ -20,7 +20,12 @@ class HistoryEntry(Base):
     """One thing that happened to a case: a trigger, its intake, or a view of a secret."""
 
     __tablename__ = "history_entries"
-    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_history_case_seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_history_case_seq"),
+        # The entry in force at a past date: the case's last entry with effective_on <= that date
+        # (the metrics read the state, due date and unit at the end of a reporting period).
+        Index("ix_history_entries_case_effective", "case_id", "effective_on", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -35,30 +40,35 @@ class HistoryEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The unit resolving the case after this entry (the assigned unit, else the receiving one),
+    # so that "where was the case at the end of the period" is a lookup, like its state.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     rule_set: Mapped[str | None] = mapped_column(String(40))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
     def compute_hash(self) -> str:
         """SHA-256 over the entry's content and the previous entry's hash."""
-        return entry_hash(
-            {
-                "case_id": self.case_id,
-                "seq": self.seq,
-                "at": _iso(self.at),
-                "effective_on": _iso(self.effective_on),
-                "trigger": self.trigger,
-                "from_state": self.from_state,
-                "to_state": self.to_state,
-                "actor_id": self.actor_id,
-                "actor_name": self.actor_name,
-                "note": self.note,
-                "data": self.data or {},
-                "due_on": _iso(self.due_on),
-                "rule_set": self.rule_set,
-            },
-            self.prev_hash,
-        )
+        content = {
+            "case_id": self.case_id,
+            "seq": self.seq,
+            "at": _iso(self.at),
+            "effective_on": _iso(self.effective_on),
+            "trigger": self.trigger,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "note": self.note,
+            "data": self.data or {},
+            "due_on": _iso(self.due_on),
+            "rule_set": self.rule_set,
+        }
+        # Entries written before the unit was recorded (revision 0002) keep their hash: the key is
+        # added only when there is a unit, and those entries are never back-filled.
+        if self.unit_id is not None:
+            content["unit_id"] = self.unit_id
+        return entry_hash(content, self.prev_hash)
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -56,6 +56,7 @@ def append_entry(
         note=note,
         data=_plain(data or {}),
         due_on=case.due_on,
+        unit_id=case.resolving_unit.id,
         rule_set=case.rule_set,
         prev_hash=last.hash if last else GENESIS,
     )

@@ -54,9 +54,29 @@ DECISION_FIELDS = (
     Field("recovered_land_m2", FieldType.AMOUNT, required=False),
     Field("returned_money_vnd", FieldType.AMOUNT, required=False),
     Field("returned_land_m2", FieldType.AMOUNT, required=False),
+    Field("returned_to", FieldType.CHOICE, required=False, choices=("organisation", "individual"),
+          label="Trả lại cho tổ chức hay cá nhân / Returned to an organisation or an individual"),
     Field("people_disciplined", FieldType.COUNT, required=False),
-    Field("referred_for_investigation", FieldType.COUNT, required=False),
+    Field("civil_servants_disciplined", FieldType.COUNT, required=False,
+          label="Trong đó cán bộ, công chức, viên chức / Of whom civil servants"),
+    Field("referred_for_investigation", FieldType.COUNT, required=False,
+          label="Số người chuyển cơ quan điều tra / People referred for investigation"),
+    Field("civil_servants_referred", FieldType.COUNT, required=False,
+          label="Trong đó cán bộ, công chức, viên chức / Of whom civil servants"),
 )
+
+
+def _civil_servants_among_people(data: Mapping[str, object]) -> dict[str, str]:
+    # The "of whom civil servants" columns of 01/KQGQ and 03/KQGQ are part of the people counted.
+    def count(name: str) -> int:
+        value = data.get(name)
+        return value if isinstance(value, int) else 0
+
+    errors = {}
+    for part, whole in (("civil_servants_disciplined", "people_disciplined"), ("civil_servants_referred", "referred_for_investigation")):
+        if count(part) > count(whole):
+            errors[part] = f"Không lớn hơn {whole} / at most {whole}"
+    return errors
 
 PETITIONER_INTAKE = (
     Field("multi_place", FieldType.BOOL, required=False, label="Phải xác minh nhiều nơi / Checked in several places"),
@@ -112,7 +132,8 @@ def _resolution_triggers(*, recomplaint: bool) -> tuple[Trigger, ...]:
         ),
         Trigger("suspend", ("verifying",), "suspended", resolver, "Tạm đình chỉ", "Suspend", fields=(REASON,), due=DueRule.PAUSE),
         Trigger("resume", ("suspended",), "verifying", resolver, "Tiếp tục", "Resume", fields=(REASON,), due=DueRule.RESUME),
-        Trigger("resolve", ("accepted", "verifying"), "resolved", resolver, "Ra quyết định", "Resolve", fields=DECISION_FIELDS),
+        Trigger("resolve", ("accepted", "verifying"), "resolved", resolver, "Ra quyết định", "Resolve", fields=DECISION_FIELDS,
+                checks=(_civil_servants_among_people,)),
         Trigger(
             "close", ("resolved",), "closed", {A: Scope.ASSIGNED, L: Scope.AREA, SYS: Scope.ANY}, "Kết thúc", "Close",
             source="KN Art. 44: a first decision not challenged within 30 days becomes final",
