@@ -58,6 +58,14 @@ ENDPOINT_MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "create token": {role: (403, 403) for role in ROLES},
     "list tokens": EVERYONE_200,
     "openapi": EVERYONE_200,
+    # Figures are for a unit of your area: the town's for everyone there but an agency, whose
+    # area is its own unit; units are listed openly, so another area's figures are a 403.
+    "metrics": {A: (200, 403), R: (200, 403), G: (403, 403), S: (200, 403), L: (200, 403)},
+    "metric definitions": EVERYONE_200,
+    "drilldown": {A: (200, 403), R: (200, 403), G: (403, 403), S: (200, 403), L: (200, 403)},
+    "drilldown export": {A: (200, 403), R: (200, 403), G: (403, 403), S: (200, 403), L: (200, 403)},
+    "report": {A: (200, 403), R: (200, 403), G: (403, 403), S: (200, 403), L: (200, 403)},
+    "report forms": EVERYONE_200,
 }
 PUBLIC = {"track case", "openapi"}
 
@@ -125,6 +133,20 @@ def _request(name: str, steps: Any, counter: itertools.count) -> Request:  # typ
             return Request("GET", "/api/v1/auth/tokens")
         case "openapi":
             return Request("GET", "/api/v1/openapi.json")
+        case "metrics":
+            return Request("GET", f"/api/v1/metrics?unit=HT&from={TODAY.year}-01-01&to={TODAY.year}-12-31")
+        case "metric definitions":
+            return Request("GET", "/api/v1/metrics/definitions")
+        case "drilldown":
+            return Request("GET", f"/api/v1/metrics/drilldown?unit=HT&from={TODAY.year}-01-01&to={TODAY.year}-12-31"
+                                  "&figure=cases.received")
+        case "drilldown export":
+            return Request("GET", f"/api/v1/metrics/drilldown/export?unit=HT&from={TODAY.year}-01-01&to={TODAY.year}-12-31"
+                                  "&figure=cases.received&format=csv")
+        case "report":
+            return Request("GET", f"/api/v1/reports?unit=HT&period={TODAY.year}-H1&form=01/XLD&format=csv")
+        case "report forms":
+            return Request("GET", "/api/v1/reports/forms")
     raise AssertionError(name)
 
 

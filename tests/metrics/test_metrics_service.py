@@ -9,7 +9,7 @@ from tracker.metrics.cases import FINAL_STATES, KINDS
 from tracker.metrics.figures import Kind
 from tracker.metrics.results import group_fields, to_json
 from tracker.services import metrics as service
-from tracker.services.errors import BadRequest, Forbidden
+from tracker.services.errors import Forbidden, Refused
 from workflows import definitions
 
 API_FIELDS = {  # API.md, "Metrics": the contract
@@ -63,7 +63,7 @@ def test_a_user_may_compute_figures_only_for_units_in_their_area(world, session,
 
 
 def test_a_period_ending_before_it_starts_is_refused(world, session):
-    with pytest.raises(BadRequest):
+    with pytest.raises(Refused):
         service.metrics(session, world.admin, "HT", D(2026, 3, 31), D(2026, 1, 1))
 
 

@@ -82,4 +82,7 @@ def test_only_an_administrator_sets_a_provinces_periods(world, session, make_use
     with pytest.raises(Refused):
         service.set_reporting_period(session, None, "TN", "Q5", "12-15", "03-14")
     with pytest.raises(BadRequest):
-        service.period_for(session, None, "HT", "2026-H3")
+        service.period_for(session, None, "HT", "2026-H3")  # not the shape of a period
+    for impossible in ("2026-02-29..2026-03-31", "2026-02-30..2026-03-31", "2026-06-30..2026-01-01"):
+        with pytest.raises(Refused):  # the right shape, but no such period
+            service.period_for(session, None, "HT", impossible)

@@ -10,7 +10,18 @@ from typing import Any
 from flask import Flask, current_app
 
 from tracker import boundary
-from tracker.api import auth, cases, dialogues, errors, supervisions, track, units, visits, workflows  # noqa: F401 - routes
+from tracker.api import (  # noqa: F401 - routes
+    auth,
+    cases,
+    dialogues,
+    errors,
+    metrics,
+    supervisions,
+    track,
+    units,
+    visits,
+    workflows,
+)
 from tracker.api.blueprint import api, bp
 from tracker.api.openapi import build
 from tracker.auth import sessions

@@ -81,7 +81,10 @@ def _operation(endpoint: Endpoint, refs: dict[tuple[type[BaseModel], str], dict[
         parameters += _query_parameters(endpoint.query)
     responses: dict[str, Any] = {}
     for status, (model, description) in endpoint.responses.items():
-        body = _json(refs[(model, "serialization")]) if model else _json({"type": "object"})
+        if status in endpoint.media:
+            body = {media: {"schema": schema} for media, schema in endpoint.media[status].items()}
+        else:
+            body = _json(refs[(model, "serialization")]) if model else _json({"type": "object"})
         responses[str(status)] = {"description": description, "content": body}
     error_ref = refs[(out.ErrorOut, "serialization")]
     for status in endpoint.error_statuses():

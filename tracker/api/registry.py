@@ -67,6 +67,8 @@ class Endpoint:
     errors: tuple[int, ...]
     headers: tuple[Header, ...]
     response_headers: dict[int, dict[str, str]]
+    # Bodies that are not JSON (a workbook, a CSV file): status -> {media type: schema}.
+    media: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -106,13 +108,13 @@ class Api:
         self, method: str, rule: str, *, tag: str, summary: str, responses: dict[int, tuple[type[BaseModel] | None, str]],
         description: str = "", auth: Auth = "user", body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None, errors: tuple[int, ...] = (), headers: tuple[Header, ...] = (),
-        response_headers: dict[int, dict[str, str]] | None = None,
+        response_headers: dict[int, dict[str, str]] | None = None, media: dict[int, dict[str, Any]] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
         """Register a view for `method rule`; see the module's docstring for what it receives."""
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
             endpoint = Endpoint(method, rule, view.__name__, tag, summary, description or (view.__doc__ or "").strip(), auth,
-                                body, query, responses, errors, headers, response_headers or {})
+                                body, query, responses, errors, headers, response_headers or {}, media or {})
             self.endpoints.append(endpoint)
 
             @functools.wraps(view)

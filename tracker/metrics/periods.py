@@ -29,6 +29,12 @@ PRESETS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "9M", "Y")
 
 _TOKEN = re.compile(r"^(?:(?P<scheme>official|calendar):)?(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]|9M|\d{2}))?$")
 _DATES = re.compile(r"^(?P<start>\d{4}-\d{2}-\d{2})\.\.(?P<end>\d{4}-\d{2}-\d{2})$")
+# What a well-formed token looks like, for documents that describe it (the API's schema). A
+# token of this shape may still name no period (31 February, an end before its start): that is
+# refused by the rules, not by the syntax.
+SYNTAX = (r"^(?:(?:official|calendar):)?(?:19|20|21)[0-9]{2}(?:-(?:H[12]|Q[1-4]|9M|0[1-9]|1[0-2]))?$"
+          r"|^(?:19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}[.][.](?:19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$")
+_SYNTAX = re.compile(SYNTAX)
 _MONTH_DAY = re.compile(r"^(?P<month>\d{2})-(?P<day>\d{2})$")
 
 
@@ -168,6 +174,11 @@ def _calendar_dates(year: int, part: str | None) -> tuple[dt.date, dt.date]:
     return dt.date(year, first_month, 1), dt.date(year, last_month, _calendar.monthrange(year, last_month)[1])
 
 
+def well_formed(token: str) -> bool:
+    """True when `token` has the shape of a period (it may still name none)."""
+    return _SYNTAX.match(token.strip()) is not None
+
+
 def parse_period(token: str, *, default_scheme: str = CALENDAR, official: OfficialPeriods | None = None) -> Period:
     """The period a token names (see the module's docstring); PeriodError when it names none."""
     text = token.strip()
@@ -177,6 +188,8 @@ def parse_period(token: str, *, default_scheme: str = CALENDAR, official: Offici
             start, end = dt.date.fromisoformat(dates["start"]), dt.date.fromisoformat(dates["end"])
         except ValueError as error:
             raise PeriodError(f"Ngày không hợp lệ / invalid date in {token!r}") from error
+        if end < start:
+            raise PeriodError(f"Ngày cuối trước ngày đầu / the period {token!r} ends before it starts")
         return Period(start, end, text, DATES)
     match = _TOKEN.match(text)
     if not match:
@@ -188,6 +201,8 @@ def parse_period(token: str, *, default_scheme: str = CALENDAR, official: Offici
     if scheme not in SCHEMES:
         raise PeriodError(f"Cách tính kỳ không hợp lệ / unknown scheme {scheme!r}")
     year, part = int(match["year"]), match["part"]
+    if not 1900 <= year <= 2199:
+        raise PeriodError(f"Năm không hợp lệ / no year {year} in {token!r}")
     if part is not None and part.isdigit() and not 1 <= int(part) <= 12:
         raise PeriodError(f"Tháng không hợp lệ / no month {part} in {token!r}")
     if scheme == OFFICIAL:

@@ -19,7 +19,7 @@ from tracker.metrics import figure as figure_named
 from tracker.metrics.by_unit import compute
 from tracker.metrics.drilldown import Item, drill_select, load_items
 from tracker.metrics.figures import Figure, Kind, Window
-from tracker.metrics.periods import CALENDAR, PRESETS, MonthDay, OfficialPeriods, Period, PeriodError, parse_period
+from tracker.metrics.periods import CALENDAR, PRESETS, MonthDay, OfficialPeriods, Period, PeriodError, parse_period, well_formed
 from tracker.metrics.results import Metrics
 from tracker.metrics.scope import UnitRef, root_values, unit_rows
 from tracker.models import Unit
@@ -41,7 +41,7 @@ def unit_for(session: Session, actor: Actor | None, unit_code: str) -> Unit:
 
 def _window(session: Session, date_from: dt.date, date_to: dt.date) -> Window:
     if date_to < date_from:
-        raise BadRequest("Ngày cuối trước ngày đầu / 'to' is before 'from'", {"fields": {"to": f">= {date_from.isoformat()}"}})
+        raise Refused("Ngày cuối trước ngày đầu / 'to' is before 'from'", {"fields": {"to": f">= {date_from.isoformat()}"}})
     return Window.of(date_from, date_to, session.get_bind().dialect.name)
 
 
@@ -188,7 +188,10 @@ def period_for(session: Session, actor: Actor | None, unit_code: str, token: str
     try:
         return parse_period(token, default_scheme=default_scheme, official=official_periods(session, unit))
     except PeriodError as error:
-        raise BadRequest(str(error), {"fields": {"period": token}}) from error
+        # A token of the right shape that names no period is refused by the rules (422); any
+        # other text is malformed (400).
+        refusal = Refused if well_formed(token) else BadRequest
+        raise refusal(str(error), {"fields": {"period": token}}) from error
 
 
 def _province_for_admin(session: Session, actor: Actor | None, province_code: str) -> Unit:
