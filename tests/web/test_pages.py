@@ -73,3 +73,44 @@ def test_the_public_lookup_form_leads_to_the_cases_page(client, clerk, intake):
     assert answer.status_code == 302 and answer.headers["Location"] == f"/track/{case.tracking_code}"
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Đã tiếp nhận" in page and "Nguyễn Văn An" not in page and case.subject not in page
+
+
+# -- the dashboard -------------------------------------------------------------------------------
+
+def test_the_dashboard_needs_a_signed_in_user(client):
+    assert client.get("/dashboard").status_code == 302
+    assert client.get("/dashboard/records").status_code == 302
+
+
+def test_the_dashboard_shows_the_areas_figures_with_every_definition(client, clerk, intake):
+    from tracker.services import metrics as metrics_service
+
+    intake(clerk)
+    intake(clerk, kind="feedback", subject="Phản ánh đèn đường")
+    sign_in(client, clerk.username)
+    page = client.get("/dashboard?year=2026&part=H1").get_data(as_text=True)
+    assert "Số liệu tính từ ngày 01/01/2026 đến ngày 30/06/2026" in page
+    for figure in metrics_service.definitions():
+        assert figure.label.vi in page and figure.definition.parts("en")[0][1] in page.replace("&#39;", "'")
+    links = re.findall(r'href="(/dashboard/records\?[^"]*figure=cases\.received[^"]*)"', page)
+    assert links  # every count opens its records
+
+
+def test_a_count_opens_the_cases_behind_it_without_a_denouncers_name(client, clerk, intake):
+    import html
+
+    intake(clerk, kind="denunciation", petitioners=[{"full_name": "Phạm Văn Kín"}], subject="Tố cáo sai phạm")
+    intake(clerk)
+    sign_in(client, clerk.username)
+    page = client.get("/dashboard?year=2026").get_data(as_text=True)
+    total = re.search(r'href="(/dashboard/records\?[^"]*figure=cases\.received[^"]*row=&[^"]*)"', page).group(1)
+    records = client.get(html.unescape(total)).get_data(as_text=True)
+    assert records.count("<tr>") == 1 + 2  # the heading and the two cases
+    assert "Phạm Văn Kín" not in records and "Tố cáo sai phạm" not in records
+
+
+def test_the_dashboard_refuses_a_unit_outside_the_area_on_the_page(client, clerk):
+    sign_in(client, clerk.username)
+    answer = client.get("/dashboard?unit=BT")
+    assert answer.status_code == 403 and "ngoài phạm vi" in answer.get_data(as_text=True)
+    assert client.get("/dashboard/records?unit=HT&figure=cases.received&from=x&to=y").status_code == 400

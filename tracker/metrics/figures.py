@@ -89,13 +89,17 @@ class Definition:
 
     def text(self, lang: str) -> str:
         """The whole definition as one paragraph per part."""
+        return "\n".join(f"{label}: {words}" for label, words in self.parts(lang))
+
+    def parts(self, lang: str) -> list[tuple[str, str]]:
+        """(heading, words) of each part the definition has, in `lang` ("vi" or "en")."""
         labels = {
             "vi": ("Đếm", "Mẫu số", "Ngày xác định kỳ", "Đơn vị", "Đúng hạn", "Lưu ý"),
             "en": ("Counts", "Denominator", "Date that decides the period", "Unit", "On time", "Note"),
         }[lang]
         parts = [(labels[0], self.counts), (labels[1], self.denominator), (labels[2], self.date), (labels[3], self.unit),
                  (labels[4], self.on_time)] + [(labels[5], note) for note in self.notes]
-        return "\n".join(f"{label}: {getattr(words, lang)}" for label, words in parts if words is not None)
+        return [(label, getattr(words, lang)) for label, words in parts if words is not None]
 
 
 @dataclass(frozen=True)
