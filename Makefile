@@ -27,6 +27,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard workflows tracker notifications tests bench)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py

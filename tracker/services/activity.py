@@ -209,7 +209,7 @@ def _tree_prefix(session: Session, actor: Actor, unit_code: str | None) -> str |
     return None
 
 
-def _page(session: Session, stmt: Select[tuple[T]], order: tuple[Any, ...], query: ListQuery) -> tuple[list[T], int]:
+def _page(session: Session, stmt: Select[T], order: tuple[Any, ...], query: ListQuery) -> tuple[list[T], int]:
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(*order).offset((query.page - 1) * query.per_page).limit(query.per_page))
     return list(rows), total

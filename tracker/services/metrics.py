@@ -134,7 +134,7 @@ def drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: 
     d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
     total = session.scalar(select(func.count()).select_from(d.statement.order_by(None).subquery()), d.params) or 0
     found = [tuple(r) for r in session.execute(d.statement.offset((page - 1) * per_page).limit(per_page), d.params)]
-    items = load_items(session, d.figure.record, found)  # type: ignore[arg-type]
+    items = load_items(session, d.figure.record, found)
     unit = UnitRef(d.unit.id, d.unit.code, d.unit.name, d.unit.kind)
     row = UnitRef(d.row.id, d.row.code, d.row.name, d.row.kind) if d.row else None
     return Drilldown(d.figure, unit, row, d.window.start, d.window.end, subunits, total, page, per_page, items)
@@ -148,7 +148,7 @@ def drilldown_items(session: Session, actor: Actor | None, unit_code: str, date_
     def stream() -> Iterator[Item]:
         result = session.execute(d.statement.execution_options(yield_per=EXPORT_BATCH), d.params)
         for batch in result.partitions():
-            yield from load_items(session, d.figure.record, [tuple(r) for r in batch])  # type: ignore[misc]
+            yield from load_items(session, d.figure.record, [tuple(r) for r in batch])
 
     return d.figure, stream()
 

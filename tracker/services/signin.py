@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from tracker import clock
 from tracker.auth.policy import Actor
@@ -48,7 +48,7 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH[0]
 
 
-def _wait_for(session: Session, column: object, value: str, rule: Throttle, now: dt.datetime) -> int:
+def _wait_for(session: Session, column: InstrumentedAttribute[str], value: str, rule: Throttle, now: dt.datetime) -> int:
     """Seconds the key must still wait before another attempt (0: go ahead)."""
     since = now - rule.window
     count, last = session.execute(
