@@ -208,3 +208,27 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
         yield f"sqlite:///{tmp_path / 'cli.db'}"
         return
     yield from _postgres_database()
+
+
+@pytest.fixture()
+def clerk(tree: dict[str, Unit], make_user: Callable[..., User]) -> User:
+    """The reception desk of Hòa Thành town."""
+    return make_user("reception", tree["HT"])
+
+
+@pytest.fixture()
+def officer(tree: dict[str, Unit], make_user: Callable[..., User]) -> User:
+    """An officer of the town's Natural Resources and Environment office."""
+    return make_user("agency", tree["HT-TNMT"])
+
+
+@pytest.fixture()
+def move(session: Session) -> Callable[..., Any]:
+    """Fire a trigger through the service: move(actor, case, "accept", date(2026, 3, 4), unit="HT-TNMT")."""
+    from tracker.schemas import TransitionIn
+
+    def fire(actor: User, case: Any, trigger: str, on: dt.date, **data: Any) -> Any:
+        return case_services.fire(session, actor, case.id, TransitionIn(trigger=trigger, version=case.version,
+                                                                         effective_on=on, data=data))
+
+    return fire

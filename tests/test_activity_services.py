@@ -9,20 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.models import Case, DialoguePlan, HistoryEntry
-from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, TransitionIn, VisitIn
+from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, VisitIn
 from tracker.services import activity, cases
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused
 
 D = dt.date
-
-
-def move(session, actor, case, trigger, on, **data):
-    return cases.fire(session, actor, case.id, TransitionIn(trigger=trigger, version=case.version, effective_on=on, data=data))
-
-
-@pytest.fixture()
-def clerk(tree, make_user):
-    return make_user("reception", tree["HT"])
 
 
 @pytest.fixture()
@@ -52,25 +43,25 @@ def test_an_opinion_answered_at_the_session_is_settled_on_the_spot_and_final(ses
     assert case.is_final
 
 
-def test_an_assigned_opinion_is_resolved_by_its_unit_then_closed(session, tree, clerk, dialogue, make_user):
+def test_an_assigned_opinion_is_resolved_by_its_unit_then_closed(session, tree, clerk, dialogue, make_user, move):
     case = opinion(session, clerk, dialogue, settled_on_spot=False, answer=None, assigned_unit="HT-TNMT", due_on="2026-04-10")
     assert (case.state, case.assigned_unit.code, case.due_on) == ("assigned", "HT-TNMT", D(2026, 4, 10))
     officer = make_user("agency", tree["HT-TNMT"])
-    case = move(session, officer, case, "resolve", D(2026, 4, 1), summary="Đã bố trí tái định cư")
-    case = move(session, officer, case, "close", D(2026, 4, 5))
+    case = move(officer, case, "resolve", D(2026, 4, 1), summary="Đã bố trí tái định cư")
+    case = move(officer, case, "close", D(2026, 4, 5))
     assert (case.state, case.decided_on, case.final_on) == ("closed", D(2026, 4, 1), D(2026, 4, 5))
 
 
-def test_a_board_reopens_an_unsatisfactory_answer_which_counts_as_reopened(session, clerk, board, dialogue):
+def test_a_board_reopens_an_unsatisfactory_answer_which_counts_as_reopened(session, clerk, board, dialogue, move):
     case = opinion(session, clerk, dialogue)
-    case = move(session, board, case, "reopen", D(2026, 4, 1), reason="Chưa thỏa đáng", unit="HT-LH", due_on="2026-04-30")
+    case = move(board, case, "reopen", D(2026, 4, 1), reason="Chưa thỏa đáng", unit="HT-LH", due_on="2026-04-30")
     assert (case.state, case.reopened_count, case.settled_on_spot, case.due_on) == ("assigned", 1, True, D(2026, 4, 30))
 
 
-def test_a_board_may_not_resolve_an_opinion(session, tree, clerk, board, dialogue):
+def test_a_board_may_not_resolve_an_opinion(session, tree, clerk, board, dialogue, move):
     case = opinion(session, clerk, dialogue, settled_on_spot=False, answer=None, assigned_unit="HT-LH", due_on="2026-04-10")
     with pytest.raises(Forbidden):
-        move(session, board, case, "resolve", D(2026, 4, 1), summary="x")
+        move(board, case, "resolve", D(2026, 4, 1), summary="x")
 
 
 def test_an_opinion_not_settled_needs_a_unit_and_a_due_date_after_the_session(session, clerk, dialogue):
@@ -126,23 +117,23 @@ def test_a_recommendation_is_due_in_15_days_by_default(session, board, supervisi
         "supervision_recommendation", "issued", "HT-LH", D(2026, 3, 20), D(2026, 4, 6))  # 04/04 is a Saturday
 
 
-def test_the_addressee_answers_and_the_board_accepts_or_returns(session, tree, board, supervision, make_user):
+def test_the_addressee_answers_and_the_board_accepts_or_returns(session, tree, board, supervision, make_user, move):
     leader = make_user("leader", tree["HT-LH"])
     case = recommend(session, board, supervision, due_on="2026-04-15")
-    case = move(session, leader, case, "answer", D(2026, 4, 1), summary="Đã niêm yết")
-    case = move(session, board, case, "return", D(2026, 4, 2), reason="Chưa đầy đủ", due_on="2026-04-20")
+    case = move(leader, case, "answer", D(2026, 4, 1), summary="Đã niêm yết")
+    case = move(board, case, "return", D(2026, 4, 2), reason="Chưa đầy đủ", due_on="2026-04-20")
     assert (case.state, case.due_on, case.decided_on) == ("issued", D(2026, 4, 20), None)
-    case = move(session, leader, case, "answer", D(2026, 4, 10), summary="Đã bổ sung")
-    case = move(session, board, case, "accept", D(2026, 4, 11))
+    case = move(leader, case, "answer", D(2026, 4, 10), summary="Đã bổ sung")
+    case = move(board, case, "accept", D(2026, 4, 11))
     assert (case.state, case.final_on) == ("accepted", D(2026, 4, 11))
 
 
-def test_only_the_issuing_board_accepts_its_recommendation(session, tree, board, supervision, make_user):
+def test_only_the_issuing_board_accepts_its_recommendation(session, tree, board, supervision, make_user, move):
     leader = make_user("leader", tree["HT-LH"])
-    case = move(session, leader, recommend(session, board, supervision), "answer", D(2026, 4, 1), summary="Xong")
+    case = move(leader, recommend(session, board, supervision), "answer", D(2026, 4, 1), summary="Xong")
     front = make_user("supervisor", tree["HT-MT"])  # watches the whole town, but did not issue it
     with pytest.raises(Forbidden):
-        move(session, front, case, "accept", D(2026, 4, 2))
+        move(front, case, "accept", D(2026, 4, 2))
 
 
 def test_a_supervision_is_opened_by_a_member_of_the_board_only(session, tree, make_user, clerk):

@@ -8,28 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from tracker.models import HistoryEntry, OutboxMessage
-from tracker.schemas import DialogueIn, OpinionIn, TransitionIn
-from tracker.services import activity, cases
+from tracker.schemas import DialogueIn, OpinionIn
+from tracker.services import activity
 from tracker.services.admin import add_calendar_day
 from tracker.services.errors import Conflict, Refused
 from tracker.services.history import verify_chains
 
 D = dt.date
 VN = dt.timezone(dt.timedelta(hours=7))
-
-
-def move(session, actor, case, trigger, on, **data):
-    return cases.fire(session, actor, case.id, TransitionIn(trigger=trigger, version=case.version, effective_on=on, data=data))
-
-
-@pytest.fixture()
-def clerk(tree, make_user):
-    return make_user("reception", tree["HT"])
-
-
-@pytest.fixture()
-def officer(tree, make_user):
-    return make_user("agency", tree["HT-TNMT"])
 
 
 def test_a_bridge_day_off_moves_a_working_day_deadline_one_day_later_and_says_so(session, clerk, intake):
@@ -53,19 +39,19 @@ def test_a_make_up_working_saturday_brings_a_working_day_deadline_forward(sessio
     assert case.due_on == D(2026, 3, 13)
 
 
-def test_a_calendar_period_ending_on_a_day_off_now_worked_ends_that_day(session, clerk, intake):
-    case = move(session, clerk, intake(clerk, received_at=dt.datetime(2026, 3, 30, 9, tzinfo=VN)), "accept", D(2026, 3, 31))
+def test_a_calendar_period_ending_on_a_day_off_now_worked_ends_that_day(session, clerk, intake, move):
+    case = move(clerk, intake(clerk, received_at=dt.datetime(2026, 3, 30, 9, tzinfo=VN)), "accept", D(2026, 3, 31))
     assert case.due_on == D(2026, 5, 4)  # 30/04 and 01/05 are holidays, 02-03/05 a weekend
     add_calendar_day(session, None, D(2026, 5, 2), "working_day", "Làm bù (thử nghiệm)")
     session.refresh(case)
     assert case.due_on == D(2026, 5, 2)
 
 
-def test_the_recount_replays_suspensions_and_extensions(session, clerk, officer, intake):
-    case = move(session, clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT", complex=True, reason="Nhiều hộ")
-    case = move(session, officer, case, "start_verification", D(2026, 3, 3))
-    case = move(session, officer, case, "suspend", D(2026, 3, 10), reason="Chờ giám định")
-    case = move(session, officer, case, "resume", D(2026, 3, 20), reason="Có kết quả")
+def test_the_recount_replays_suspensions_and_extensions(session, clerk, officer, intake, move):
+    case = move(clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT", complex=True, reason="Nhiều hộ")
+    case = move(officer, case, "start_verification", D(2026, 3, 3))
+    case = move(officer, case, "suspend", D(2026, 3, 10), reason="Chờ giám định")
+    case = move(officer, case, "resume", D(2026, 3, 20), reason="Có kết quả")
     # 45 days -> 16/04; +10 days suspended -> 26/04, Hùng Kings' Day (a Sunday), 27/04 its compensation day -> 28/04
     assert case.due_on == D(2026, 4, 28)
     add_calendar_day(session, None, D(2026, 4, 28), "day_off", "Nghỉ (thử nghiệm)")
@@ -73,9 +59,9 @@ def test_the_recount_replays_suspensions_and_extensions(session, clerk, officer,
     assert case.due_on == D(2026, 4, 29)
 
 
-def test_cases_whose_period_does_not_span_the_day_and_due_dates_set_by_a_chair_stay(session, tree, clerk, intake):
+def test_cases_whose_period_does_not_span_the_day_and_due_dates_set_by_a_chair_stay(session, tree, clerk, intake, move):
     late = intake(clerk, received_at=dt.datetime(2026, 3, 20, 9, tzinfo=VN))
-    finished = move(session, clerk, intake(clerk, received_at=dt.datetime(2026, 3, 2, 9, tzinfo=VN)), "guide", D(2026, 3, 3),
+    finished = move(clerk, intake(clerk, received_at=dt.datetime(2026, 3, 2, 9, tzinfo=VN)), "guide", D(2026, 3, 3),
                     to="Tòa án")
     dialogue = activity.open_dialogue(session, clerk, DialogueIn(host_unit="HT", held_on=D(2026, 3, 2), chair="Chủ tịch", topic="Đất"))
     opinion = activity.record_opinion(session, clerk, dialogue.id, OpinionIn(subject="Tái định cư", content="Sớm bố trí",

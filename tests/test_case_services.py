@@ -23,25 +23,11 @@ def at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 0), VN)
 
 
-def move(session, actor, case, trigger, on, **data):
-    return cases.fire(session, actor, case.id, TransitionIn(trigger=trigger, version=case.version, effective_on=on, data=data))
-
-
 def footprint(session):
     """Everything a write leaves behind, to prove a refusal left nothing."""
     return (session.scalar(select(func.count(Case.id))), session.scalar(select(func.count(HistoryEntry.id))),
             session.scalar(select(func.count(OutboxMessage.id))), session.scalar(select(func.count(Decision.id))),
             session.scalar(select(func.max(Case.version))))
-
-
-@pytest.fixture()
-def clerk(tree, make_user):
-    return make_user("reception", tree["HT"])
-
-
-@pytest.fixture()
-def officer(tree, make_user):
-    return make_user("agency", tree["HT-TNMT"])
 
 
 # -- deadlines through the services ---------------------------------------------------------------
@@ -65,33 +51,33 @@ def test_an_administrator_day_off_counts_for_cases_received_before_and_after_it(
     assert (before.due_on, after.due_on) == (D(2026, 3, 17), D(2026, 3, 17))
 
 
-def test_acceptance_counts_30_days_and_rolls_over_the_april_holidays(session, clerk, officer, intake):
+def test_acceptance_counts_30_days_and_rolls_over_the_april_holidays(session, clerk, officer, intake, move):
     case = intake(clerk, received_at=at(D(2026, 3, 30)))
-    case = move(session, clerk, case, "accept", D(2026, 3, 31), unit="HT-TNMT")
+    case = move(clerk, case, "accept", D(2026, 3, 31), unit="HT-TNMT")
     assert (case.state, case.accepted_on, case.due_on) == ("accepted", D(2026, 3, 31), D(2026, 5, 4))
 
 
-def test_a_case_accepted_the_day_before_law_136_keeps_the_rule_set_then_in_force(session, clerk, intake):
-    old = move(session, clerk, intake(clerk, received_at=at(D(2026, 6, 29))), "accept", D(2026, 6, 30))
-    new = move(session, clerk, intake(clerk, received_at=at(D(2026, 6, 29))), "accept", D(2026, 7, 1))
+def test_a_case_accepted_the_day_before_law_136_keeps_the_rule_set_then_in_force(session, clerk, intake, move):
+    old = move(clerk, intake(clerk, received_at=at(D(2026, 6, 29))), "accept", D(2026, 6, 30))
+    new = move(clerk, intake(clerk, received_at=at(D(2026, 6, 29))), "accept", D(2026, 7, 1))
     assert (old.rule_set, new.rule_set) == ("vn-2019-01-01", "vn-2026-07-01")
     history = session.scalars(select(HistoryEntry.rule_set).where(HistoryEntry.case_id == old.id).order_by(HistoryEntry.seq))
     assert list(history) == ["vn-2019-01-01", "vn-2019-01-01"]
 
 
-def test_a_suspension_moves_the_due_date_by_the_days_it_lasted(session, clerk, officer, intake):
-    case = move(session, clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
+def test_a_suspension_moves_the_due_date_by_the_days_it_lasted(session, clerk, officer, intake, move):
+    case = move(clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
     assert case.due_on == D(2026, 4, 1)
-    case = move(session, officer, case, "start_verification", D(2026, 3, 3))
-    case = move(session, officer, case, "suspend", D(2026, 3, 10), reason="Chờ giám định")
+    case = move(officer, case, "start_verification", D(2026, 3, 3))
+    case = move(officer, case, "suspend", D(2026, 3, 10), reason="Chờ giám định")
     assert case.is_overdue(D(2026, 5, 1)) is False  # the clock does not run while suspended
-    case = move(session, officer, case, "resume", D(2026, 3, 20), reason="Có kết quả giám định")
+    case = move(officer, case, "resume", D(2026, 3, 20), reason="Có kết quả giám định")
     assert (case.state, case.due_on, case.paused_on) == ("verifying", D(2026, 4, 13), None)
 
 
-def test_a_decision_after_the_due_date_is_recorded_late(session, clerk, officer, intake):
-    case = move(session, clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
-    case = move(session, officer, case, "resolve", D(2026, 4, 2), outcome="rejected", decision_no="5/QĐ-UBND", summary="Bác đơn",
+def test_a_decision_after_the_due_date_is_recorded_late(session, clerk, officer, intake, move):
+    case = move(clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
+    case = move(officer, case, "resolve", D(2026, 4, 2), outcome="rejected", decision_no="5/QĐ-UBND", summary="Bác đơn",
                 people_disciplined=0, returned_money_vnd="1500000")
     decision = case.latest_decision
     assert (decision.on_time, decision.outcome, str(decision.returned_money_vnd)) == (False, "rejected", "1500000.00")
@@ -99,9 +85,9 @@ def test_a_decision_after_the_due_date_is_recorded_late(session, clerk, officer,
 
 # -- optimistic concurrency and refusals ------------------------------------------------------------
 
-def test_a_stale_version_is_refused_and_writes_nothing(session, clerk, intake):
+def test_a_stale_version_is_refused_and_writes_nothing(session, clerk, intake, move):
     case = intake(clerk)
-    move(session, clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
+    move(clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
     before = footprint(session)
     with pytest.raises(Conflict) as refused:
         cases.fire(session, clerk, case.id, TransitionIn(trigger="urge", version=1, data={"note": "x"}))
@@ -126,21 +112,21 @@ def test_a_refused_trigger_changes_nothing(session, clerk, intake, trigger, data
     assert footprint(session) == before and session.get(Case, case.id).state == "received"
 
 
-def test_an_effective_date_may_not_precede_the_previous_entry_nor_lie_in_the_future(session, clerk, intake):
+def test_an_effective_date_may_not_precede_the_previous_entry_nor_lie_in_the_future(session, clerk, intake, move):
     case = intake(clerk)
     for day in (D(2026, 3, 1), dt.date.today() + dt.timedelta(days=2)):
         with pytest.raises(Refused):
-            move(session, clerk, case, "accept", day)
+            move(clerk, case, "accept", day)
     assert session.get(Case, case.id).version == 1
 
 
-def test_a_case_outside_the_actors_jurisdiction_does_not_exist_for_them(session, tree, clerk, make_user, intake):
+def test_a_case_outside_the_actors_jurisdiction_does_not_exist_for_them(session, tree, clerk, make_user, intake, move):
     stranger = make_user("reception", tree["BT"])
     case = intake(clerk)
     with pytest.raises(NotFound):
         cases.view_case(session, stranger, case.id)
     with pytest.raises(NotFound):
-        move(session, stranger, case, "accept", D(2026, 3, 4))
+        move(stranger, case, "accept", D(2026, 3, 4))
 
 
 def test_intake_at_a_unit_outside_the_desks_area_is_refused(session, tree, clerk, intake):
@@ -178,10 +164,10 @@ def test_malformed_intake_data_is_refused_before_anything_happens(clerk, body):
 
 # -- the write path ---------------------------------------------------------------------------------
 
-def test_each_change_writes_the_case_one_history_entry_and_an_outbox_row(session, clerk, intake):
+def test_each_change_writes_the_case_one_history_entry_and_an_outbox_row(session, clerk, intake, move):
     case = intake(clerk)
     before = footprint(session)
-    case = move(session, clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
+    case = move(clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
     cases_, entries, outbox, decisions, _ = footprint(session)
     assert (cases_, entries, outbox, decisions) == (before[0], before[1] + 1, before[2] + 1, before[3])
     assert case.version == 2
@@ -198,23 +184,23 @@ def test_outbox_rows_of_a_denunciation_carry_no_identity(session, clerk, intake)
     assert all(p["subject"] is None for p in payloads)
 
 
-def test_a_second_complaint_opens_the_next_round_at_the_superior_unit(session, tree, clerk, officer, make_user, intake):
-    first = move(session, clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
-    first = move(session, officer, first, "resolve", D(2026, 3, 20), outcome="rejected", decision_no="9/QĐ", summary="Bác")
-    first = move(session, clerk, first, "recomplain", D(2026, 4, 10))
+def test_a_second_complaint_opens_the_next_round_at_the_superior_unit(session, tree, clerk, officer, make_user, intake, move):
+    first = move(clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
+    first = move(officer, first, "resolve", D(2026, 3, 20), outcome="rejected", decision_no="9/QĐ", summary="Bác")
+    first = move(clerk, first, "recomplain", D(2026, 4, 10))
     second = session.scalar(select(Case).where(Case.parent_case_id == first.id))
     assert first.state == "escalated"
     assert (second.kind, second.state, second.round, second.received_unit.code) == ("complaint", "received", 2, "TN")
     assert [p.full_name for p in second.petitioners] == ["Nguyễn Văn An"]
-    accepted = move(session, make_user("leader", tree["TN"]), second, "accept", D(2026, 4, 13), unit="TN-TTR")
+    accepted = move(make_user("leader", tree["TN"]), second, "accept", D(2026, 4, 13), unit="TN-TTR")
     assert accepted.due_on == D(2026, 5, 28)  # 45 days for a second round (KN Art. 37)
 
 
-def test_a_withdrawal_after_a_decision_is_refused(session, clerk, officer, intake):
-    case = move(session, clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
-    case = move(session, officer, case, "resolve", D(2026, 3, 20), outcome="upheld", decision_no="1/QĐ", summary="Chấp nhận")
+def test_a_withdrawal_after_a_decision_is_refused(session, clerk, officer, intake, move):
+    case = move(clerk, intake(clerk), "accept", D(2026, 3, 2), unit="HT-TNMT")
+    case = move(officer, case, "resolve", D(2026, 3, 20), outcome="upheld", decision_no="1/QĐ", summary="Chấp nhận")
     with pytest.raises(Refused) as refused:
-        move(session, clerk, case, "withdraw", D(2026, 3, 21), note="Xin rút đơn")
+        move(clerk, case, "withdraw", D(2026, 3, 21), note="Xin rút đơn")
     assert refused.value.status == 422
 
 
@@ -224,10 +210,10 @@ def nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-def test_text_typed_in_nfd_is_stored_in_nfc(session, clerk, officer, intake):
+def test_text_typed_in_nfd_is_stored_in_nfc(session, clerk, officer, intake, move):
     case = intake(clerk, subject=nfd("Khiếu nại về đền bù"), petitioners=[{"full_name": nfd("Nguyễn Thị Hường")}])
-    case = move(session, clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
-    case = move(session, officer, case, "resolve", D(2026, 3, 20), outcome="upheld", decision_no="2/QĐ",
+    case = move(clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
+    case = move(officer, case, "resolve", D(2026, 3, 20), outcome="upheld", decision_no="2/QĐ",
                 summary=nfd("Đồng ý điều chỉnh"))
     assert case.subject == "Khiếu nại về đền bù" and unicodedata.is_normalized("NFC", case.subject)
     assert case.petitioners[0].full_name == "Nguyễn Thị Hường"
@@ -242,9 +228,9 @@ def test_search_finds_names_and_subjects_without_accents(session, clerk, intake,
     assert [c.id for c in found] == [wanted.id] and total == 1
 
 
-def test_search_by_name_does_not_reveal_another_units_denouncer(session, tree, clerk, make_user, intake):
+def test_search_by_name_does_not_reveal_another_units_denouncer(session, tree, clerk, make_user, intake, move):
     denunciation = intake(clerk, kind="denunciation", petitioners=[{"full_name": "Phạm Văn Kín"}])
-    move(session, clerk, denunciation, "accept", D(2026, 3, 4), unit="HT-TNMT")
+    move(clerk, denunciation, "accept", D(2026, 3, 4), unit="HT-TNMT")
     found, _ = cases.list_cases(session, clerk, cases.CaseQuery(q="Pham Van Kin"))
     assert found == []
     officer = make_user("agency", tree["HT-TNMT"])
@@ -252,9 +238,9 @@ def test_search_by_name_does_not_reveal_another_units_denouncer(session, tree, c
     assert [c.id for c in found] == [denunciation.id]
 
 
-def test_the_resolving_units_view_of_a_denouncer_is_written_to_the_history(session, tree, clerk, officer, make_user, intake):
+def test_the_resolving_units_view_of_a_denouncer_is_written_to_the_history(session, tree, clerk, officer, make_user, intake, move):
     case = intake(clerk, kind="denunciation", petitioners=[{"full_name": "Phạm Văn Kín"}])
-    case = move(session, clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
+    case = move(clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
     leader = make_user("leader", tree["HT"])
     assert cases.view_case(session, leader, case.id).identity_visible is False
     view = cases.view_case(session, officer, case.id)
@@ -269,7 +255,7 @@ def test_petitioners_are_stored_apart_from_the_case(session, clerk, intake):
     assert row.full_name == "Võ Văn Tư" and not hasattr(Case, "full_name")
 
 
-def test_a_case_stays_on_the_workflow_version_it_started_under(session, clerk, intake, monkeypatch):
+def test_a_case_stays_on_the_workflow_version_it_started_under(session, clerk, intake, monkeypatch, move):
     from dataclasses import replace as copy
 
     from workflows import definitions
@@ -284,5 +270,5 @@ def test_a_case_stays_on_the_workflow_version_it_started_under(session, clerk, i
     assert "guide" in cases.view_case(session, clerk, old.id).available_triggers
     assert "guide" not in cases.view_case(session, clerk, new.id).available_triggers
     with pytest.raises(Refused):
-        move(session, clerk, new, "guide", D(2026, 3, 4), to="Tòa án")
-    assert move(session, clerk, old, "guide", D(2026, 3, 4), to="Tòa án").state == "guided"
+        move(clerk, new, "guide", D(2026, 3, 4), to="Tòa án")
+    assert move(clerk, old, "guide", D(2026, 3, 4), to="Tòa án").state == "guided"

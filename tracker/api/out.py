@@ -5,9 +5,10 @@ carry about a denouncer is asked of `tracker.auth.policy`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from dataclasses import asdict
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from tracker import clock
 from tracker.auth import policy
@@ -188,21 +189,10 @@ class CaseList(Out):
     per_page: int
 
 
-class TrackOut(Out):
-    """What anyone holding the tracking code may learn: nothing personal, no free text."""
-
-    tracking_code: str
-    kind: str
-    kind_label_vi: str
-    kind_label_en: str
-    state: str
-    state_label_vi: str
-    state_label_en: str
-    final: bool
-    received_on: dt.date
-    due_on: dt.date | None
-    overdue: bool
-    last_update_on: dt.date
+# What anyone holding the tracking code may learn: exactly the fields of the public lookup
+# (tracker.services.tracking.Tracking), nothing personal, no free text.
+TrackOut = create_model("TrackOut", __base__=Out, __doc__=Tracking.__doc__,
+                        **{name: (hint, ...) for name, hint in get_type_hints(Tracking).items()})  # type: ignore[call-overload]
 
 
 # -- activity ------------------------------------------------------------------------------------
@@ -407,7 +397,7 @@ def history_out(entry: HistoryEntry) -> HistoryOut:
 
 
 def track_out(tracking: Tracking) -> TrackOut:
-    return TrackOut(**tracking.__dict__)
+    return TrackOut(**asdict(tracking))
 
 
 def visit_out(visit: ReceptionVisit) -> VisitOut:
