@@ -67,12 +67,17 @@ def may(actor: Actor, operation: Operation) -> bool:
     return actor.role in ALLOWED[operation]
 
 
-def area_root_path(actor: Actor) -> str:
-    """The path prefix of the actor's area: a board watches its parent's tree."""
+def area_root(actor: Actor) -> Unit:
+    """The unit at the top of the actor's area: their own, or for a board the unit it watches."""
     unit = actor.unit
     if actor.role == Role.SUPERVISOR and unit.is_board and unit.parent is not None:
-        return unit.parent.path
-    return unit.path
+        return unit.parent
+    return unit
+
+
+def area_root_path(actor: Actor) -> str:
+    """The path prefix of the actor's area."""
+    return area_root(actor).path
 
 
 def unit_in_area(actor: Actor, unit: Unit) -> bool:

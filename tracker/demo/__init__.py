@@ -20,7 +20,7 @@ from tracker import clock, database
 from tracker.demo.scenarios import DemoRun
 from tracker.demo.tree import PASSWORD, build_tree
 from tracker.models import Case, Unit
-from tracker.services.cases import _overdue_clause as overdue_clause
+from tracker.services.cases import overdue_clause
 
 
 def load_demo(app: Flask, *, cases: int = 3000, seed: int = 2026, if_empty: bool = False) -> None:

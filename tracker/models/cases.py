@@ -120,7 +120,7 @@ class Case(Base):
 
     def is_overdue(self, today: dt.date) -> bool:
         """Open with its clock running and `today` after its due date (derived, never stored)."""
-        return self.state in self.workflow.running_states and self.due_on is not None and today > self.due_on
+        return self.workflow.is_overdue(self.state, self.due_on, today)
 
     @property
     def latest_decision(self) -> Decision | None:

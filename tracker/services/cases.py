@@ -340,7 +340,7 @@ def list_cases(session: Session, actor: Actor, query: CaseQuery, *, today: dt.da
         unit = unit_by_code(session, query.unit, field="unit")
         stmt = stmt.where(or_(Case.received_unit_id.in_(_subtree(unit)), Case.assigned_unit_id.in_(_subtree(unit))))
     if query.overdue is not None:
-        overdue = _overdue_clause(today)
+        overdue = overdue_clause(today)
         stmt = stmt.where(overdue if query.overdue else ~overdue)
     if query.q:
         key = f"%{fold(query.q)}%"
@@ -359,7 +359,7 @@ def _subtree(unit: Unit):  # type: ignore[no-untyped-def]
     return select(Unit.id).where(Unit.path.like(unit.path + "%"))
 
 
-def _overdue_clause(today: dt.date):  # type: ignore[no-untyped-def]
+def overdue_clause(today: dt.date):  # type: ignore[no-untyped-def]
     """Overdue is derived: a running-clock state and a due date before today."""
     running = or_(*[(Case.kind == w.kind) & Case.state.in_(sorted(w.running_states)) for w in definitions.ALL])
     return running & Case.due_on.is_not(None) & (Case.due_on < today)

@@ -12,7 +12,7 @@ from tracker import clock
 from tracker.auth import policy
 from tracker.auth.policy import Actor
 from tracker.models import Case, Unit
-from tracker.services.cases import _overdue_clause
+from tracker.services.cases import overdue_clause
 from workflows import definitions
 
 
@@ -38,7 +38,7 @@ class Overview:
 def desk_overview(session: Session, actor: Actor, limit: int = 15) -> Overview:
     """Counts per kind with how many are overdue, and the longest-overdue cases, in the actor's area."""
     today = clock.today()
-    overdue = _overdue_clause(today)
+    overdue = overdue_clause(today)
     visible = policy.visible_filter(actor)
     rows = session.execute(
         select(Case.kind, func.count(), func.sum(case((overdue, 1), else_=0))).where(visible)

@@ -49,7 +49,7 @@ def track(session: Session, code: str) -> Tracking:
         raise NotFound("Không tìm thấy mã tra cứu / no case with that tracking code")
     workflow = definitions.get(row.kind, row.workflow_version)
     state = workflow.state(row.state)
-    overdue = row.state in workflow.running_states and row.due_on is not None and clock.today() > row.due_on
+    overdue = workflow.is_overdue(row.state, row.due_on, clock.today())
     return Tracking(
         tracking_code=row.tracking_code, kind=row.kind, kind_label_vi=workflow.label_vi, kind_label_en=workflow.label_en,
         state=row.state, state_label_vi=state.label_vi, state_label_en=state.label_en, final=state.final,

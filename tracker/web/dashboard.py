@@ -21,6 +21,7 @@ from tracker.metrics.drilldown import CaseItem
 from tracker.metrics.figures import Figure, Kind
 from tracker.metrics.periods import CALENDAR, OFFICIAL
 from tracker.models import Unit
+from tracker.services import admin
 from tracker.services import metrics as metrics_service
 from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
@@ -50,21 +51,13 @@ class Choice:
         return f"{self.scheme}:{self.year}" + (f"-{self.part}" if self.part else "")
 
 
-def _home_unit() -> Unit:
-    # A board watches the tree of the unit it is attached to.
-    unit: Unit = current_user.unit
-    if current_user.role == "supervisor" and unit.is_board and unit.parent is not None:
-        return unit.parent
-    return unit
-
-
 def _choice() -> Choice:
     args = request.args
     year = args.get("year", "")
     part = args.get("part", "")
     scheme = args.get("scheme", CALENDAR)
     return Choice(
-        unit=(args.get("unit") or _home_unit().code)[:50],
+        unit=(args.get("unit") or policy.area_root(current_user).code)[:50],
         year=int(year) if year.isdigit() and 1900 <= int(year) <= 2199 else clock.today().year,
         part=part if part in {p for p, _, _ in PARTS} else "",
         scheme=scheme if scheme in (CALENDAR, OFFICIAL) else CALENDAR,
@@ -95,13 +88,9 @@ def dashboard() -> Response | str | tuple[str, int]:
 
 
 def _units_in_area(session: Any) -> list[Unit]:
-    """The units the user may ask figures for (their area, boards left out), tree order."""
-    from sqlalchemy import select
-
-    root = policy.area_root_path(current_user)
-    rows = session.scalars(select(Unit).where(Unit.path.like(root + "%"), Unit.kind.not_in(("front_committee",
-                                                                                            "inspection_board"))))
-    return sorted(rows, key=lambda u: (len(u.ancestor_ids), u.name))[:300]
+    """The units the user may ask figures for, in tree order (boards report within their unit)."""
+    units = [u for u in admin.list_units(session, current_user) if not u.is_board]
+    return sorted(units, key=lambda u: (len(u.ancestor_ids), u.name))
 
 
 @bp.get("/dashboard/records")

@@ -206,3 +206,7 @@ class Workflow:
     def running_states(self) -> frozenset[str]:
         """States in which the due date runs, so the case can be overdue."""
         return frozenset(s.name for s in self.states if s.clock is Clock.RUNNING and not s.final)
+
+    def is_overdue(self, state: str, due_on: date | None, today: date) -> bool:
+        """Overdue is derived, never stored: the clock runs in `state` and `today` is after the due date."""
+        return state in self.running_states and due_on is not None and today > due_on
