@@ -192,9 +192,10 @@ def test_a_second_complaint_opens_the_next_round_at_the_superior_unit(session, t
     first = move(clerk, first, "recomplain", D(2026, 4, 10))
     second = session.scalar(select(Case).where(Case.parent_case_id == first.id))
     assert first.state == "escalated"
-    assert (second.kind, second.state, second.round, second.received_unit.code) == ("complaint", "received", 2, "TN")
+    # The town's Natural Resources office decided in the name of the town's People's Committee (KN Art. 21).
+    assert (second.kind, second.state, second.round, second.received_unit.code) == ("complaint", "received", 2, "HT")
     assert [p.full_name for p in second.petitioners] == ["Nguyễn Văn An"]
-    accepted = move(make_user("leader", tree["TN"]), second, "accept", D(2026, 4, 13), unit="TN-TTR")
+    accepted = move(make_user("leader", tree["HT"]), second, "accept", D(2026, 4, 13))
     assert accepted.due_on == D(2026, 5, 28)  # 45 days for a second round (KN Art. 37)
 
 

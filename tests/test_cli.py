@@ -101,9 +101,13 @@ def test_calendar_overrides_are_added_listed_and_not_duplicated(tracker):
 
 
 @pytest.fixture()
-def demo(tracker, monkeypatch):
-    """A small demo database (hashing one password for every demo user keeps it quick)."""
+def demo(tracker, monkeypatch, clock_at):
+    """A small demo database made on 01/12/2026 (hashing one password for every demo user keeps it quick)."""
+    import datetime as dt
+
     import tracker.services.admin as admin
+
+    clock_at(dt.date(2026, 12, 1))
 
     fast = admin.hash_password("demo-2026")
     monkeypatch.setattr(admin, "hash_password", lambda password: fast)
@@ -115,8 +119,8 @@ def demo(tracker, monkeypatch):
 def test_the_demo_fills_a_province_with_cases_of_every_kind_and_verified_histories(demo):
     kinds = {k for (k,) in sql(demo.url, "SELECT DISTINCT kind FROM cases")}
     assert kinds >= {"complaint", "recommendation", "feedback", "dialogue_opinion", "supervision_recommendation"}
-    communes = "SELECT count(*) FROM units u JOIN units d ON u.parent_id = d.id WHERE d.code = :d AND u.kind = 'commune'"
-    assert (sql(demo.url, communes, d="BT"), sql(demo.url, communes, d="KA")) == ([(20,)], [(11,)])
+    communes = "SELECT count(*) FROM units WHERE code LIKE :d AND kind = 'commune'"
+    assert (sql(demo.url, communes, d="BT-%"), sql(demo.url, communes, d="KA-%")) == ([(20,)], [(11,)])
     [(opinions, settled)] = sql(demo.url, "SELECT count(*), sum(CASE WHEN settled_on_spot THEN 1 ELSE 0 END) FROM cases "
                                           "WHERE kind = 'dialogue_opinion'")
     assert settled / opinions > 0.75
@@ -145,3 +149,28 @@ def test_deleting_a_history_row_breaks_the_chain_too(demo):
     sql(demo.url, "DELETE FROM history_entries WHERE case_id = :c AND seq = 1", c=case_id)
     result = demo("history", "verify")
     assert result.exit_code == 1 and f"case {case_id} " in result.output and "entry 1 is missing" in result.output
+
+
+def test_the_demo_shows_the_2025_reorganisation_as_it_happened(demo):
+    districts = sql(demo.url, "SELECT d.code, d.closed_on, s.code FROM units d JOIN units s ON s.id = d.successor_id "
+                              "WHERE d.kind = 'district' ORDER BY d.code")
+    assert [(code, str(closed), heir) for code, closed, heir in districts] == [("BT", "2025-07-01", "TN"),
+                                                                              ("KA", "2025-07-01", "TN")]
+    assert sql(demo.url, "SELECT p.code FROM units u JOIN units p ON p.id = u.parent_id WHERE u.code = 'BT-P01'") == [("TN",)]
+    under_closed = "SELECT count(*) FROM units u JOIN units p ON p.id = u.parent_id WHERE p.closed_on IS NOT NULL AND u.closed_on IS NULL"
+    assert sql(demo.url, under_closed) == [(0,)]
+    [(transfers,)] = sql(demo.url, "SELECT count(*) FROM history_entries WHERE trigger = 'transfer'")
+    assert transfers > 0
+    [(open_at_closed,)] = sql(demo.url, "SELECT count(*) FROM cases c JOIN units u ON u.id = COALESCE(c.assigned_unit_id, "
+                                        "c.received_unit_id) WHERE u.closed_on IS NOT NULL AND c.state IN ('received', "
+                                        "'accepted', 'verifying', 'suspended', 'assigned', 'issued')")
+    assert open_at_closed == 0
+
+
+def test_the_demo_looks_like_a_working_office_today(demo):
+    rows = sql(demo.url, "SELECT due_on FROM cases WHERE state IN ('received', 'accepted', 'verifying', 'assigned', 'issued') "
+                         "AND due_on < '2026-12-01' AND NOT (kind = 'supervision_recommendation' AND state = 'accepted')")
+    import datetime as dt
+
+    late = [(dt.date(2026, 12, 1) - dt.date.fromisoformat(str(due))).days for (due,) in rows]
+    assert len(late) <= 10 and max(late, default=0) <= 75  # a few cases, late by weeks

@@ -3,7 +3,6 @@ every workflow, and checks the invariants the procedure must never break."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -63,12 +62,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             return
         if was_final and step.to_state != self.case.state:
             self.left_final = trigger != "reopen"
-        self.case = replace(
-            self.case, state=step.to_state, due_on=step.due_on, clock_started_on=step.clock_started_on,
-            paused_on=step.paused_on, extensions_used=step.extensions_used, rule_set=step.rule_set,
-            complex=step.flags.complex, remote=step.flags.remote,
-            decided_on=self.today if trigger in ("resolve", "answer") else self.case.decided_on,
-        )
+        self.case = self.case.after(step)
 
     @invariant()
     def the_state_is_a_declared_state(self) -> None:

@@ -138,7 +138,7 @@ def _with_shorter_law() -> RuleBook:
         max_times = 1
         cap_period = "complex"
     """)
-    return RuleBook([shipped_rulebook().sets[0], newer])
+    return RuleBook([shipped_rulebook().by_id("vn-2019-01-01"), newer])
 
 
 def test_a_case_accepted_before_the_law_changed_keeps_the_old_period():
@@ -168,7 +168,7 @@ def test_a_malformed_rule_set_is_refused():
 # -- states and triggers -----------------------------------------------------------------------
 
 PETITION_TRIGGERS = {"accept", "forward", "guide", "file", "start_verification", "extend", "suspend", "resume", "resolve",
-                     "close", "withdraw", "urge"}
+                     "close", "withdraw", "urge", "transfer"}
 
 
 def test_states_and_triggers_carry_the_names_of_domain_section_4():
@@ -176,15 +176,15 @@ def test_states_and_triggers_carry_the_names_of_domain_section_4():
     for kind in ("complaint", "denunciation", "recommendation", "feedback"):
         workflow = definitions.latest(kind)
         assert {s.name for s in workflow.states} == petition_states
-        expected = PETITION_TRIGGERS | ({"recomplain"} if kind == "complaint" else set())
+        expected = PETITION_TRIGGERS | {"complaint": {"deliver", "recomplain"}, "denunciation": {"redenounce"}}.get(kind, set())
         assert {t.name for t in workflow.triggers} == expected
     assert definitions.latest("voter_opinion").initial == ("accepted",)
     opinion = definitions.latest("dialogue_opinion")
     assert {s.name for s in opinion.states} == {"settled_on_spot", "assigned", "resolved", "closed"}
-    assert {t.name for t in opinion.triggers} == {"resolve", "close", "reopen"}
+    assert {t.name for t in opinion.triggers} == {"resolve", "close", "reopen", "transfer"}
     recommendation = definitions.latest("supervision_recommendation")
     assert {s.name for s in recommendation.states} == {"issued", "answered", "accepted"}
-    assert {t.name for t in recommendation.triggers} == {"answer", "accept", "return"}
+    assert {t.name for t in recommendation.triggers} == {"answer", "accept", "return", "transfer"}
 
 
 ALL_TRIGGER_NAMES = sorted({t.name for w in definitions.ALL for t in w.triggers})

@@ -78,6 +78,26 @@ def units_create(app: Flask, code: str, name: str, kind: str, parent_code: str |
         click.echo(f"{unit.code}\t{unit.name}")
 
 
+@units.command("close")
+@click.argument("code")
+@click.option("--on", "on", required=True, help="the first day the unit no longer exists, YYYY-MM-DD")
+@click.option("--successor", required=True, help="the unit that carries on its work")
+@click.option("--children-to", default=None, help="move the units below it that stay open under this unit")
+@with_app
+def units_close(app: Flask, code: str, on: str, successor: str, children_to: str | None) -> None:
+    """Close a unit (the 2025 reorganisation): its open cases and users go to the successor."""
+    from tracker.services.reorganisation import close_unit
+
+    with database(app).transaction() as session:
+        closing = close_unit(session, None, code, on=_date(on, "--on"), successor=successor, children_to=children_to)
+        for tracking_code in closing.cases:
+            click.echo(f"  {tracking_code} -> {closing.successor.code}")
+        click.echo(f"Đã giải thể {closing.unit.code} từ {closing.on:%d/%m/%Y}; chuyển {len(closing.cases)} hồ sơ, "
+                   f"{len(closing.users)} người dùng, {len(closing.children)} đơn vị trực thuộc sang {closing.successor.code} / "
+                   f"closed {closing.unit.code} on {closing.on.isoformat()}: {len(closing.cases)} case(s), "
+                   f"{len(closing.users)} user(s) moved to {closing.successor.code}, {len(closing.children)} unit(s) moved")
+
+
 @main.group()
 def users() -> None:
     """Users and their API tokens."""
@@ -192,6 +212,25 @@ def history_verify(app: Flask) -> None:
         click.echo(f"{len(broken)} case(s) with a broken history / {checked} entries checked", err=True)
         sys.exit(1)
     click.echo(f"OK: {checked} entries, every chain intact / lịch sử nguyên vẹn")
+
+
+@main.command("sweep")
+@click.option("--on", "on", default=None, help="the day to sweep for, YYYY-MM-DD (default: today)")
+@with_app
+def sweep_command(app: Flask, on: str | None) -> None:
+    """Do what the law does as days pass: close decisions that became final (and the steps other
+    features add). Safe to run twice and at any time; schedule it daily."""
+    from tracker.services import sweep
+
+    day = _date(on, "--on") if on else None
+    with database(app).transaction() as session:
+        report = sweep.run(session, day)
+    for step in report.steps:
+        click.echo(f"{step.name}\t{step.changed}")
+        for item in step.items:
+            click.echo(f"  {item}")
+    click.echo(f"Quét ngày {report.on:%d/%m/%Y}: {report.changed} thay đổi / swept {report.on.isoformat()}: "
+               f"{report.changed} change(s)")
 
 
 @main.command()

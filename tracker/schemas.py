@@ -110,6 +110,14 @@ class UnitIn(Input):
     parent_code: UnitCode | None = None
 
 
+class UnitCloseIn(Input):
+    """Closing a unit in a reorganisation: its open cases and users go to the successor."""
+
+    on: dt.date = Field(description="The first day the unit no longer exists (e.g. 2025-07-01).")
+    successor: UnitCode = Field(description="The unit that carries on its work.")
+    children_to: UnitCode | None = Field(default=None, description="Move the units below it that stay open under this unit.")
+
+
 class UserIn(Input):
     username: Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-@]+$")]
     role: Literal[ROLES]  # type: ignore[valid-type]

@@ -83,6 +83,25 @@ class WorkingCalendar:
             raise ValueError("a period cannot be negative")
         return self.next_working_day(event + timedelta(days=days))
 
+    def last_day(self, event: date, days: int, unit: DayUnit) -> date:
+        """A period's own last day, before a calendar-day period rolls over to a working day."""
+        if unit is DayUnit.WORKING:
+            return self.add_working_days(event, days)
+        if days < 0:
+            raise ValueError("a period cannot be negative")
+        return event + timedelta(days=days)
+
+    def shift(self, day: date, days: int, unit: DayUnit) -> date:
+        """`day` moved later by `days` of `unit` (a suspension's lost days)."""
+        if unit is DayUnit.WORKING:
+            return self.add_working_days(day, days)
+        return day + timedelta(days=days)
+
+    def end_on_working_day(self, last: date, unit: DayUnit) -> date:
+        """Where a period whose own last day is `last` ends: a calendar-day period on a day off
+        ends on the next working day (BLDS Art. 148.5); a working-day period already does."""
+        return last if unit is DayUnit.WORKING else self.next_working_day(last)
+
     def add(self, event: date, days: int, unit: DayUnit) -> date:
         """The end of a period of `days` in `unit` starting the day after `event`."""
         if unit is DayUnit.WORKING:

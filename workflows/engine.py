@@ -19,7 +19,7 @@ from transitions import Machine, MachineError
 
 from workflows import definitions
 from workflows.calendar import WorkingCalendar
-from workflows.definitions.base import CaseFacts, DueRule, Field, FieldType, Flags, Role, Trigger, Workflow
+from workflows.definitions.base import CaseFacts, DueRule, Effect, Field, FieldType, Flags, Role, Trigger, Workflow
 from workflows.rules import Period, RuleBook, RuleSet, RuleSetError, shipped_rulebook
 
 
@@ -74,14 +74,16 @@ class Step:
     period: Period | None
     flags: Flags
     data: Mapping[str, Any] = field(default_factory=dict)
-    opens_next_round: bool = False
+    effects: frozenset[Effect] = frozenset()
     decided_on: dt.date | None = None  # the date of the decision (or answer) in force after the step
+    delivered_on: dt.date | None = None  # the day the petitioner received that decision
+    period_end_on: dt.date | None = None  # the period's own last day, before any roll-over to a working day
+    suspended_days: int = 0  # days the clock lost to suspensions since the period started
 
-
-# A decision (a petition's resolution, an opinion's or recommendation's answer) takes effect
-# on the step's date; a reopening or a returned answer undoes it.
-DECIDING = frozenset({"resolve", "answer"})
-UNDECIDING = frozenset({"reopen", "return"})
+    @property
+    def opens_next_round(self) -> bool:
+        """True when the step opens the linked case of the next round at the superior unit."""
+        return Effect.OPEN_LINKED_CASE in self.effects
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,17 @@ class Facts:
     multi_agency: bool = False
     decided_on: dt.date | None = None
     rule_set: str | None = None
+    delivered_on: dt.date | None = None
+    period_end_on: dt.date | None = None
+    suspended_days: int = 0
 
     def after(self, step: Step) -> Facts:
         """The facts once `step` has happened."""
         return replace(
             self, state=step.to_state, due_on=step.due_on, clock_started_on=step.clock_started_on, paused_on=step.paused_on,
             extensions_used=step.extensions_used, rule_set=step.rule_set, complex=step.flags.complex,
-            remote=step.flags.remote, decided_on=step.decided_on,
+            remote=step.flags.remote, decided_on=step.decided_on, delivered_on=step.delivered_on,
+            period_end_on=step.period_end_on, suspended_days=step.suspended_days,
         )
 
 
@@ -319,13 +325,7 @@ class Engine:
             multi_place=case.multi_place,
             multi_agency=case.multi_agency,
         )
-        decided_on = effective_on if trigger in DECIDING else None if trigger in UNDECIDING else case.decided_on
-        step = Step(
-            trigger, case.state, token.state, effective_on, case.due_on, case.clock_started_on, case.paused_on,
-            case.extensions_used, case.rule_set, None, flags, cleaned, spec.opens_next_round, decided_on,
-        )
-        if spec.opens_next_round:
-            self._check_recomplaint_window(case, effective_on)
+        step = self._effects(case, spec, token.state, effective_on, cleaned, flags)
         match spec.due:
             case DueRule.KEEP:
                 return step
@@ -345,6 +345,39 @@ class Engine:
                 return self._resume(workflow, case, step)
         raise AssertionError(spec.due)  # pragma: no cover
 
+    def _effects(self, case: CaseFacts, spec: Trigger, to_state: str, effective_on: dt.date, cleaned: dict[str, Any],
+                 flags: Flags) -> Step:
+        """The step before its due-date rule: the state reached and the dates the trigger's
+        declared effects set, after the checks the declaration asks for."""
+        if spec.stays_when and cleaned.get(spec.stays_when):
+            to_state = case.state  # e.g. a denunciation withdrawn under pressure is still resolved (TC Art. 33)
+        if spec.max_round is not None and case.round > spec.max_round:
+            raise InvalidData(
+                "Đã giải quyết lần hai: công dân có quyền khởi kiện tại Tòa án hành chính (hướng dẫn) / "
+                "a second-round complaint cannot go to a third round: the citizen may sue at the administrative court (guide)",
+                {"round": case.round, "source": "KN Art. 33, 42"},
+            )
+        decided_on = case.decided_on
+        if Effect.DECIDE in spec.effects:
+            decided_on = effective_on
+        elif Effect.UNDECIDE in spec.effects:
+            decided_on = None
+        delivered_on = case.delivered_on if decided_on is not None else None
+        if Effect.DELIVER in spec.effects:
+            delivered_on = cleaned.get("delivered_on", delivered_on)
+            if delivered_on is not None and decided_on is not None and delivered_on < decided_on:
+                raise InvalidData("Ngày nhận quyết định trước ngày ra quyết định / the decision was received before it was issued",
+                                  {"fields": {"delivered_on": f">= {decided_on.isoformat()}"}})
+        if case.state in spec.after_deadline_from and case.decided_on is None:
+            self._check_deadline_passed(case, effective_on)
+        if spec.window is not None:
+            self._check_window(case, spec.window, effective_on)
+        return Step(
+            spec.name, case.state, to_state, effective_on, case.due_on, case.clock_started_on, case.paused_on,
+            case.extensions_used, case.rule_set, None, flags, cleaned, spec.effects, decided_on, delivered_on,
+            case.period_end_on, case.suspended_days,
+        )
+
     # -- replaying a case ----------------------------------------------------------------------
     def replay(self, start: Facts, started_on: dt.date, steps: list[Replayed], *, due_on: dt.date | None = None,
                overrides: Mapping[str, int] | None = None) -> Facts:
@@ -354,7 +387,7 @@ class Engine:
         flags = Flags(round=start.round, multi_place=start.multi_place, multi_agency=start.multi_agency)
         step = self.start(start.kind, version=start.workflow_version, effective_on=started_on, state=start.state,
                           flags=flags, due_on=due_on, overrides=overrides)
-        facts = start.after(replace(step, decided_on=start.decided_on))
+        facts = start.after(replace(step, decided_on=start.decided_on, delivered_on=start.delivered_on))
         workflow = definitions.get(start.kind, start.workflow_version)
         for recorded in steps:
             spec = workflow.trigger(recorded.trigger)
@@ -367,15 +400,28 @@ class Engine:
         return facts
 
     # -- deadlines --------------------------------------------------------------------------
+    def in_force(self, on: dt.date, field_name: str = "effective_on") -> RuleSet:
+        """The rule set in force on `on`; a date before the earliest set is refused (422), naming it."""
+        try:
+            return self.rulebook.in_force(on)
+        except RuleSetError:
+            earliest = self.rulebook.sets[0]
+            raise InvalidData(
+                f"Ngày {on:%d/%m/%Y} trước ngày áp dụng của bộ quy định sớm nhất ({earliest.effective_from:%d/%m/%Y}) / "
+                f"{on.isoformat()} is before the earliest rule set, in force from {earliest.effective_from.isoformat()}",
+                {"fields": {field_name: f">= {earliest.effective_from.isoformat()}"}, "earliest": earliest.effective_from.isoformat(),
+                 "rule_set": earliest.id},
+            ) from None
+
     def _start_period(self, step: Step, key: str, overrides: Mapping[str, int] | None) -> Step:
-        rule_set = self.rulebook.in_force(step.effective_on)
+        rule_set = self.in_force(step.effective_on)
         period = rule_set.period(key)
         if overrides and period.configurable and key in overrides:
             period = replace(period, days=int(overrides[key]), source=f"{period.source} (cấu hình của đơn vị / unit setting)")
-        due = self.calendar.add(step.effective_on, period.days, period.unit)
+        end = self.calendar.last_day(step.effective_on, period.days, period.unit)
         return replace(
-            step, due_on=due, clock_started_on=step.effective_on, paused_on=None, extensions_used=0,
-            rule_set=rule_set.id, period=period,
+            step, due_on=self.calendar.end_on_working_day(end, period.unit), clock_started_on=step.effective_on,
+            paused_on=None, extensions_used=0, rule_set=rule_set.id, period=period, period_end_on=end, suspended_days=0,
         )
 
     def _due_from_data(self, step: Step, due_on: dt.date) -> Step:
@@ -384,14 +430,15 @@ class Engine:
                 "Hạn xử lý phải sau ngày giao / the due date must be after the date it is set",
                 {"fields": {"due_on": f"> {step.effective_on.isoformat()}"}},
             )
-        rule_set = self.rulebook.in_force(step.effective_on).id
-        return replace(step, due_on=due_on, clock_started_on=step.effective_on, paused_on=None, rule_set=rule_set)
+        rule_set = self.in_force(step.effective_on).id
+        return replace(step, due_on=due_on, clock_started_on=step.effective_on, paused_on=None, rule_set=rule_set,
+                       period_end_on=due_on, suspended_days=0)
 
     def _rule_set_of(self, case: CaseFacts, fallback: dt.date) -> RuleSet:
         try:
-            return self.rulebook.by_id(case.rule_set) if case.rule_set else self.rulebook.in_force(fallback)
+            return self.rulebook.by_id(case.rule_set) if case.rule_set else self.in_force(fallback)
         except RuleSetError:
-            return self.rulebook.in_force(fallback)
+            return self.in_force(fallback)
 
     def _extend(self, workflow: Workflow, case: CaseFacts, step: Step, new_due: dt.date) -> Step:
         started = case.clock_started_on or step.effective_on
@@ -416,11 +463,13 @@ class Engine:
         if rule.cap_period is not None and workflow.resolution_period is not None:
             cap_flags = replace(step.flags, **{rule.cap_period: True})
             cap = rule_set.period(workflow.resolution_period(cap_flags))
-            limit = self.calendar.add(started, cap.days, cap.unit)
+            # The legal maximum moves by the days the clock was suspended, as the due date does (DOMAIN.md §2).
+            cap_end = self.calendar.shift(self.calendar.last_day(started, cap.days, cap.unit), case.suspended_days, cap.unit)
+            limit = self.calendar.end_on_working_day(cap_end, cap.unit)
             if new_due > limit:
                 raise refuse(f"Không quá thời hạn tối đa {cap.days} ngày (đến {limit:%d/%m/%Y}) / "
                              f"not beyond the legal maximum of {cap.days} days ({limit.isoformat()})")
-        return replace(step, due_on=new_due, extensions_used=case.extensions_used + 1)
+        return replace(step, due_on=new_due, extensions_used=case.extensions_used + 1, period_end_on=new_due)
 
     def _resume(self, workflow: Workflow, case: CaseFacts, step: Step) -> Step:
         if case.paused_on is None or case.due_on is None:
@@ -430,21 +479,53 @@ class Engine:
             if workflow.resolution_period else None
         if unit is None:
             return replace(step, paused_on=None)
-        # The clock did not run while suspended: the due date moves by the days it lost,
-        # counted the way the period itself is counted (DOMAIN.md §2).
+        # The clock did not run while suspended: the period's own last day (before any roll-over)
+        # moves by the days it lost, counted the way the period is, then rolls over once (DOMAIN.md §2).
         lost = self.calendar.days_between(case.paused_on, step.effective_on, unit)
-        due = self.calendar.add(case.due_on, lost, unit) if lost else case.due_on
-        return replace(step, due_on=due, paused_on=None)
+        if not lost:
+            return replace(step, paused_on=None)
+        end = self.calendar.shift(case.period_end_on or case.due_on, lost, unit)
+        return replace(step, due_on=self.calendar.end_on_working_day(end, unit), paused_on=None, period_end_on=end,
+                       suspended_days=case.suspended_days + lost)
 
-    def _check_recomplaint_window(self, case: CaseFacts, effective_on: dt.date) -> None:
-        if case.decided_on is None:
+    def _check_deadline_passed(self, case: CaseFacts, effective_on: dt.date) -> None:
+        # Without a decision, the next round opens only once the deadline has passed (KN Art. 33, TC Art. 37);
+        # a suspended case's deadline counts up to the day it was suspended.
+        until = case.paused_on or effective_on
+        if case.due_on is None or until <= case.due_on:
+            due = f" ({case.due_on:%d/%m/%Y})" if case.due_on else ""
+            raise InvalidData(
+                f"Chưa có quyết định và chưa hết thời hạn giải quyết{due} / no decision yet and the deadline has not passed",
+                {"fields": {"effective_on": f"> {case.due_on.isoformat()}" if case.due_on else "after the deadline"}},
+            )
+
+    def _check_window(self, case: CaseFacts, key: str, effective_on: dt.date) -> None:
+        # The window runs from the day the decision was received (the decision date when unknown),
+        # or from the day the deadline passed without a decision (KN Art. 33).
+        base = (case.delivered_on or case.decided_on) if case.decided_on is not None else case.due_on
+        if base is None:
             return
-        rule_set = self.rulebook.in_force(case.decided_on)
-        period = rule_set.period("complaint.recomplaint_window_remote" if case.remote else "complaint.recomplaint_window")
-        last = self.calendar.add(case.decided_on, period.days, period.unit)
+        period = self.in_force(base).period(f"{key}_remote" if case.remote else key)
+        last = self.calendar.add(base, period.days, period.unit)
         if effective_on > last:
             raise InvalidData(
                 f"Quá thời hạn khiếu nại lần hai ({last:%d/%m/%Y}) / "
                 f"the second complaint is out of time (last day {last.isoformat()})",
-                {"fields": {"effective_on": period.source}},
+                {"fields": {"effective_on": period.source}, "last_day": last.isoformat()},
             )
+
+    def final_on(self, case: CaseFacts) -> dt.date | None:
+        """The day a resolved case's decision becomes final (DOMAIN.md §3 "Final decisions"): a
+        second-round decision on issue; a first-round complaint decision when the second-complaint
+        window, counted from its delivery, has run out; None when the law sets no such day."""
+        if case.state != "resolved" or case.decided_on is None:
+            return None
+        if case.kind != "complaint":
+            return None
+        if case.round >= 2:
+            return case.decided_on
+        base = case.delivered_on or case.decided_on
+        key = "complaint.decision_final_remote" if case.remote else "complaint.decision_final"
+        period = self.in_force(base).period(key)
+        # "After 30 days" (KN Art. 44): the day after the last day a second complaint could be made.
+        return self.calendar.add(base, period.days, period.unit) + dt.timedelta(days=1)

@@ -48,10 +48,19 @@ class UnitOut(Out):
     kind: str
     parent_code: str | None
     closed_on: dt.date | None
+    successor_code: str | None = None
 
 
 class UnitList(Out):
     items: list[UnitOut]
+
+
+class UnitClosingOut(Out):
+    unit: UnitOut
+    successor: UnitOut
+    cases: list[str] = Field(description="Tracking codes of the open cases moved to the successor (a `transfer` entry each).")
+    users: list[str] = Field(description="Usernames moved to the successor.")
+    children: list[str] = Field(description="Codes of the units moved under `children_to`.")
 
 
 class UserOut(Out):
@@ -332,7 +341,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 def unit_out(unit: Unit) -> UnitOut:
     return UnitOut(code=unit.code, name=unit.name, kind=unit.kind, parent_code=unit.parent.code if unit.parent else None,
-                   closed_on=unit.closed_on)
+                   closed_on=unit.closed_on, successor_code=unit.successor.code if unit.successor else None)
 
 
 def user_out(user: User, auth: Literal["session", "bearer"]) -> UserOut:

@@ -1,8 +1,10 @@
 """Case histories for the demo, driven through the real services by the demo's users, so
 every case, history chain, deadline and outbox row is exactly what the application makes.
 
-Each history moves forward from its start date with random gaps and stops at today: what
-has not happened by today stays open, and some of it is overdue, as at a real desk.
+Each history moves forward from its start date with random gaps and stops at the run's
+horizon (today, or the eve of the 2025 reorganisation for what came before it): what has not
+happened by then stays open. Old cases are decided like at a working office; only recent ones
+are still being worked on, a few of them late by some weeks.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import random
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.demo import texts
@@ -23,6 +26,8 @@ from tracker.services.errors import ServiceError
 T = TypeVar("T")
 LOCAL = dt.timezone(dt.timedelta(hours=7))
 
+# After the 2025 reorganisation a district's offices' work goes to the province's departments.
+PROVINCE_DEPARTMENT = {"TNMT": "TN-STNMT", "LDTBXH": "TN-SNV", "TTR": "TN-TTR"}
 KIND_WEIGHTS = {"complaint": 30, "denunciation": 10, "recommendation": 25, "feedback": 25, "voter_opinion": 10}
 CHANNEL_WEIGHTS = {"in_person": 45, "mail": 25, "online": 15, "hotline": 5, "forwarded": 10}
 
@@ -32,6 +37,7 @@ class DemoRun:
 
     def __init__(self, session: Session, tree: DemoTree, rng: random.Random, today: dt.date):
         self.session, self.tree, self.rng, self.today = session, tree, rng, today
+        self.not_before = dt.date.min  # dialogues and supervisions of a later phase start here
 
     # -- who acts --------------------------------------------------------------------------
     def _users(self, role: str, unit: Unit, *, exact: bool = False, strictly_above: bool = False) -> list[User]:
@@ -98,10 +104,16 @@ class DemoRun:
         kind = self.weighted(KIND_WEIGHTS)
         level = rng.random()
         district = rng.choice(self.tree.districts)
-        communes = [c for c in self.tree.communes if c.parent_id == district.id]
-        unit = rng.choice(communes) if level < .55 else district if level < .93 else self.tree.units["TN"]
-        if kind == "voter_opinion":
-            unit = district
+        communes = self.tree.communes_of[district.code]
+        province = self.tree.units["TN"]
+        if self.abolished(district, received_on):  # two-level local government: province and commune
+            unit = rng.choice(communes) if level < .8 else province
+            if kind == "voter_opinion":
+                unit = province
+        else:
+            unit = rng.choice(communes) if level < .55 else district if level < .93 else province
+            if kind == "voter_opinion":
+                unit = district
         desk = self.desk(unit)
         channel = "voter_contact" if kind == "voter_opinion" else self.weighted(CHANNEL_WEIGHTS)
         anonymous = kind == "denunciation" and self.chance(.15)
@@ -130,9 +142,16 @@ class DemoRun:
         else:
             self.resolution(case, case.received_on)
 
+    @staticmethod
+    def abolished(unit: Unit, on: dt.date) -> bool:
+        return unit.closed_on is not None and on >= unit.closed_on
+
     def _agency_for(self, district: Unit, area: str) -> Unit:
         suffix = {"land_housing": "TNMT", "policy_benefits": "LDTBXH", "civil_service": "TTR", "corruption": "TTR"}
-        return self.tree.units[f"{district.code}-{suffix.get(area, self.rng.choice(('TNMT', 'LDTBXH')))}"]
+        chosen = suffix.get(area, self.rng.choice(('TNMT', 'LDTBXH')))
+        if district.kind == "province" or district.closed_on is not None:
+            return self.tree.units[PROVINCE_DEPARTMENT[chosen]]
+        return self.tree.units[f"{district.code}-{chosen}"]
 
     def process(self, case: Case, forwarded: bool = False) -> None:
         """The processing period at the desk: accept, forward, guide or file (TCD Art. 28)."""
@@ -195,21 +214,64 @@ class DemoRun:
             case = self.attempt(lambda: self.fire(case, officer, "extend", ext_on, {"due_on": new_due.isoformat(),
                                                                                    "reason": self.rng.choice(texts.REASONS)})) or case
             on = ext_on
-        if self.chance(.14):
+        recent = case.due_on is not None and case.due_on >= self.today - dt.timedelta(days=40)
+        if recent and self.chance(.14):
             self.urge_if_late(case)
             return  # still being worked on today
-        decided = self._decision_day(case, on)
+        self.decide(case, officer, on)
+
+    def decide(self, case: Case, officer: User, since: dt.date) -> None:
+        """The decision, and what the citizen does with it. A complaint's decision is closed by
+        the sweep when it becomes final; other kinds are closed by the unit."""
+        decided = self._decision_day(case, since)
         if decided is None:
             self.urge_if_late(case)
             return
         case = self.fire(case, officer, "resolve", decided, self._decision(case))
+        if case.kind == "complaint" and self.chance(.5) and (delivered := self.after(decided, 0, 6)):
+            case = self.fire(case, officer, "deliver", delivered, {"delivered_on": delivered.isoformat()})
         if case.kind == "complaint" and case.round == 1 and self.chance(.12) and (again := self.after(decided, 3, 25)):
             desk = self.desk(case.received_unit)
-            case = self.attempt(lambda: self.fire(case, desk, "recomplain", again,
-                                                  note="Công dân không đồng ý, khiếu nại lần hai")) or case
+            self.next_round(self.attempt(lambda: self.fire(case, desk, "recomplain", again,
+                                                           note="Công dân không đồng ý, khiếu nại lần hai")))
             return
-        if self.chance(.7) and (closed := self.after(decided, 30, 45)):
+        if case.kind == "denunciation" and self.chance(.06) and (again := self.after(decided, 5, 40)):
+            desk = self.desk(case.received_unit)
+            self.next_round(self.attempt(lambda: self.fire(case, desk, "redenounce", again, note="Người tố cáo tố cáo tiếp")))
+            return
+        if case.kind != "complaint" and self.chance(.7) and (closed := self.after(decided, 30, 45)):
             self.fire(case, officer, "close", closed)
+
+    def next_round(self, escalated: Case | None) -> None:
+        """The superior unit's desk processes the second-round complaint or re-denunciation."""
+        if escalated is None:
+            return
+        second = self.session.scalars(select(Case).where(Case.parent_case_id == escalated.id)).first()
+        if second is not None:
+            self.process(second)
+
+    def carry_on(self, case: Case, admin: User) -> None:
+        """A case a closed unit handed over: its successor takes it up from the day it arrived."""
+        since = case.last_effective_on
+        if case.kind in ("dialogue_opinion", "supervision_recommendation"):
+            trigger = "resolve" if case.state == "assigned" else "answer" if case.state == "issued" else "accept"
+            on = self.after(since, 3, 30)
+            if on is not None and case.state != "resolved":
+                data = {"summary": self.rng.choice(texts.ANSWERS)} if trigger != "accept" else {}
+                self.attempt(lambda: self.fire(case, admin, trigger, on, data))
+            return
+        match case.state:
+            case "received":
+                self.process(case, forwarded=True)
+            case "accepted" | "verifying":
+                self.decide(case, self.resolver(case.resolving_unit), since)
+            case "suspended":
+                officer = self.resolver(case.resolving_unit)
+                if (resume := self.after(since, 3, 20)) is not None:
+                    case = self.fire(case, officer, "resume", resume, {"reason": "Đã có kết quả giám định"})
+                    self.decide(case, officer, resume)
+            case "resolved" if case.kind != "complaint" and (closed := self.after(since, 10, 40)):
+                self.fire(case, self.resolver(case.resolving_unit), "close", closed)
 
     def _decision_day(self, case: Case, since: dt.date) -> dt.date | None:
         due = case.due_on or since + dt.timedelta(days=30)
@@ -247,13 +309,13 @@ class DemoRun:
         rng = self.rng
         leader = self._users("leader", host)[0]
         plan = None
-        if self.chance(.85):
+        if self.chance(.85) and self.not_before.year < year:
             plan = activity.create_plan(self.session, leader, PlanIn(unit=host.code, year=year,
                                                                      planned_sessions=rng.randint(1, 3)))
         sessions = (plan.planned_sessions if plan and self.chance(.75) else rng.randint(0, 1))
         for _ in range(sessions):
             held_on = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(14, 350))
-            if held_on > self.today:
+            if held_on > self.today or held_on < self.not_before:
                 continue
             dialogue = activity.open_dialogue(self.session, self.desk(host), DialogueIn(
                 host_unit=host.code, held_on=held_on, chair=f"Chủ tịch UBND {host.name}", topic=rng.choice(texts.DIALOGUE_TOPICS),
@@ -266,7 +328,7 @@ class DemoRun:
         settled = self.chance(.9)
         assigned = None
         if not settled:
-            district = host if host.kind == "district" else self.session.get(Unit, host.parent_id)
+            district = host if host.kind in ("district", "province") else self.session.get(Unit, host.parent_id)
             assert district is not None
             assigned = self._agency_for(district, "other") if self.chance(.6) else host
         case = activity.record_opinion(self.session, self.desk(host), dialogue_id, OpinionIn(
@@ -275,7 +337,8 @@ class DemoRun:
             due_on=held_on + dt.timedelta(days=self.rng.randint(15, 45)) if not settled else None))
         on = held_on
         if not settled and assigned is not None:
-            answered = self.after(held_on, 5, 50) if self.chance(.8) else None
+            # Only a recent opinion may still wait for its answer.
+            answered = self.after(held_on, 5, 50) if self.chance(.8) or held_on < self.today - dt.timedelta(days=60) else None
             if answered is None:
                 return
             officer = self.resolver(assigned)
@@ -288,9 +351,11 @@ class DemoRun:
             supervisor = self.board_member(host)
             reopened = self.after(on, 10, 60)
             if supervisor and reopened:
-                self.fire(case, supervisor, "reopen", reopened, {
+                case = self.fire(case, supervisor, "reopen", reopened, {
                     "reason": "Người dân phản ánh nội dung trả lời chưa thỏa đáng", "unit": host.code,
                     "due_on": (reopened + dt.timedelta(days=20)).isoformat()})
+                if again := self.after(reopened, 5, 25):
+                    self.fire(case, self.resolver(host), "resolve", again, {"summary": self.rng.choice(texts.ANSWERS)})
 
     # -- supervisions ------------------------------------------------------------------------------
     def supervisions(self, member: User, year: int) -> None:
@@ -301,7 +366,7 @@ class DemoRun:
         assert addressee is not None
         for _ in range(rng.randint(1, 4)):
             started = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(10, 340))
-            if started > self.today:
+            if started > self.today or started < self.not_before:
                 continue
             ended = started + dt.timedelta(days=rng.randint(1, 15))
             supervision = activity.open_supervision(self.session, member, SupervisionIn(
@@ -318,15 +383,17 @@ class DemoRun:
     def answer(self, case: Case, member: User, issued: dt.date) -> None:
         officer = self.resolver(case.resolving_unit)
         on: dt.date | None = issued
-        for _ in range(2):
-            on = self.after(on, 3, 20) if on and self.chance(.85) else None
+        for attempt in range(3):
+            # Only a recent recommendation may still wait for its answer.
+            waiting = on is not None and on >= self.today - dt.timedelta(days=30) and not self.chance(.85)
+            on = self.after(on, 3, 20) if on and not waiting else None
             if on is None:
                 return
             case = self.fire(case, officer, "answer", on, {"summary": self.rng.choice(texts.ANSWERS)})
             on = self.after(on, 2, 10)
             if on is None:
                 return
-            if self.chance(.85):
+            if self.chance(.85) or attempt == 2:
                 self.fire(case, member, "accept", on)
                 return
             case = self.fire(case, member, "return", on, {"reason": "Nội dung trả lời chưa đầy đủ",

@@ -29,6 +29,7 @@ class DemoTree:
     units: dict[str, Unit] = field(default_factory=dict)
     users: list[User] = field(default_factory=list)
     districts: list[Unit] = field(default_factory=list)
+    communes_of: dict[str, list[Unit]] = field(default_factory=dict)  # by district code, kept after the reform
     communes: list[Unit] = field(default_factory=list)
     agencies: list[Unit] = field(default_factory=list)
     boards: list[Unit] = field(default_factory=list)
@@ -55,6 +56,7 @@ def build_tree(session: Session) -> DemoTree:
     tree.add_unit(session, "TN", "Tỉnh Tây Ninh", "province")
     tree.add_unit(session, "TN-TTR", "Thanh tra tỉnh", "agency", "TN")
     tree.add_unit(session, "TN-STNMT", "Sở Tài nguyên và Môi trường", "agency", "TN")
+    tree.add_unit(session, "TN-SNV", "Sở Nội vụ", "agency", "TN")
     tree.add_unit(session, "TN-MTTQ", "Ủy ban MTTQ Việt Nam tỉnh", "front_committee", "TN")
     districts = (("BT", "Quận Bình Thạnh", "quận", [(f"P{w.zfill(2)}", f"Phường {w}") for w in BINH_THANH_WARDS]),
                  ("KA", "Thị xã Kỳ Anh", "thị xã", list(KY_ANH_COMMUNES)))
@@ -66,7 +68,7 @@ def build_tree(session: Session) -> DemoTree:
         tree.add_unit(session, f"{code}-MTTQ", f"Ủy ban MTTQ Việt Nam {level}", "front_committee", code)
         for suffix, commune_name in communes:
             commune = f"{code}-{suffix}"
-            tree.add_unit(session, commune, commune_name, "commune", code)
+            tree.communes_of.setdefault(code, []).append(tree.add_unit(session, commune, commune_name, "commune", code))
             board_name = f"Ban thanh tra nhân dân {commune_name[0].lower()}{commune_name[1:]}"
             tree.add_unit(session, f"{commune}-TTND", board_name, "inspection_board", commune)
 

@@ -70,11 +70,18 @@ class Case(Base):
     received_on: Mapped[dt.date] = mapped_column(Date, index=True)
     accepted_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     decided_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # The day the petitioner received the decision (KN Art. 33): the second-complaint window and
+    # the decision's finality run from it; None when unknown (the decision date counts then).
+    delivered_on: Mapped[dt.date | None] = mapped_column(Date)
     final_on: Mapped[dt.date | None] = mapped_column(Date)  # when it reached a final state
     # The deadline: current due date, start of the running period, pause.
     due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     clock_started_on: Mapped[dt.date | None] = mapped_column(Date)
     paused_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The period's own last day before any roll-over to a working day (a suspension moves it),
+    # and the days the clock lost to suspensions since the period started (DOMAIN.md §2).
+    period_end_on: Mapped[dt.date | None] = mapped_column(Date)
+    suspended_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     extensions_used: Mapped[int] = mapped_column(Integer, default=0)
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
     urged_count: Mapped[int] = mapped_column(Integer, default=0)

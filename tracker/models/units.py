@@ -29,10 +29,13 @@ class Unit(Base):
     path: Mapped[str] = mapped_column(String(1000), index=True, default="")
     # Per-unit values of configurable periods, e.g. {"recommendation.resolution": 20}.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The 2025 reorganisation: the day the unit ceased to exist and the unit carrying its work on.
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id], lazy="joined", join_depth=1)
+    successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
     @property
     def is_board(self) -> bool:

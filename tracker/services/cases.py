@@ -33,7 +33,7 @@ from tracker.services.history import append_entry
 from tracker.services.outbox import notify_unit
 from tracker.text import fold
 from workflows import definitions
-from workflows.definitions.base import Flags, Role, Trigger
+from workflows.definitions.base import Effect, Flags, Role, Trigger, UnitTarget
 from workflows.engine import Step, WorkflowError
 
 
@@ -60,7 +60,7 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
         state=step.to_state, channel=channel,
         received_unit=received_unit, subject=subject, subject_search=fold(subject), content=content,
         received_at=received_at, received_on=step.effective_on, last_effective_on=step.effective_on,
-        due_on=step.due_on, clock_started_on=step.clock_started_on, rule_set=step.rule_set,
+        due_on=step.due_on, clock_started_on=step.clock_started_on, period_end_on=step.period_end_on, rule_set=step.rule_set,
         round=step.flags.round, created_by_id=actor.id, **columns,
     )
     session.add(case)
@@ -155,40 +155,60 @@ def _replay(session: Session, actor: Actor, stored: IdempotencyKey, digest: str)
 
 
 def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Trigger, step: Step) -> Unit | None:
-    """The unit a trigger's `unit` field names, checked against where it may point."""
+    """The unit a trigger's `unit` field names, checked against where its declaration says it may be."""
     code = step.data.get("unit")
-    if trigger.name == "recomplain":
-        return _superior_unit(session, case, code)
-    if code is None:
+    if trigger.unit_target is UnitTarget.SUPERIOR:
+        return superior_unit(session, case, code)
+    if code is None or trigger.unit_target is None:
         return None
     target = unit_by_code(session, str(code), field="unit")
     if target.is_board:
         raise Refused("Không giao cho Ban giám sát / a supervisory board cannot resolve a case", {"fields": {"unit": "a board"}})
-    if trigger.name == "accept" and not case.resolving_unit.contains(target):
-        raise Refused("Đơn vị giải quyết phải là đơn vị mình hoặc cấp dưới / the resolving unit must be this unit or one below it",
-                      {"fields": {"unit": "not at or below the unit processing the case"}})
-    if trigger.name == "forward" and target.id == case.resolving_unit.id:
-        raise Refused("Đơn đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
-    if trigger.name == "reopen" and not policy.unit_in_area(actor, target) and actor.role != Role.ADMIN:
-        raise Refused("Đơn vị ngoài phạm vi / that unit is outside your area", {"fields": {"unit": "outside your area"}})
+    if target.closed_on is not None:
+        raise Refused(f"Đơn vị {target.code} đã giải thể từ {target.closed_on:%d/%m/%Y} / unit {target.code} was closed on "
+                      f"{target.closed_on.isoformat()}", {"fields": {"unit": "closed"}})
+    match trigger.unit_target:
+        case UnitTarget.AT_OR_BELOW if not case.resolving_unit.contains(target):
+            raise Refused("Đơn vị giải quyết phải là đơn vị mình hoặc cấp dưới / the resolving unit must be this unit or one below it",
+                          {"fields": {"unit": "not at or below the unit processing the case"}})
+        case UnitTarget.ELSEWHERE if target.id == case.resolving_unit.id:
+            raise Refused("Đơn đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
+        case UnitTarget.IN_AREA if not policy.unit_in_area(actor, target) and actor.role != Role.ADMIN:
+            raise Refused("Đơn vị ngoài phạm vi / that unit is outside your area", {"fields": {"unit": "outside your area"}})
+        case UnitTarget.SUCCESSOR if target.id == case.resolving_unit.id:
+            raise Refused("Hồ sơ đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
     return target
 
 
-def _superior_unit(session: Session, case: Case, code: object) -> Unit:
-    """Where a second complaint goes: the named unit, else the level above the first decision's."""
+# Units that decide in the name of the People's Committee they belong to (KN Art. 18, 21).
+AGENCY_KINDS = ("agency",)
+
+
+def superior_unit(session: Session, case: Case, code: object) -> Unit:
+    """Where the next round goes: the named unit above the decider, else the level right above it.
+    A decision by the head of an agency (a department of a district or province, a commune's
+    office) goes to the chair of the People's Committee the agency belongs to, its parent unit; a
+    decision by a People's Committee goes to the parent of that committee's unit (DOMAIN.md §3)."""
+    decider = case.resolving_unit
     if code is not None:
         target = unit_by_code(session, str(code), field="unit")
-        if not (target.contains(case.resolving_unit) and target.id != case.resolving_unit.id):
-            raise Refused("Phải là cấp trên / must be a unit above the first decision's", {"fields": {"unit": "not a superior"}})
-        return target
-    level = case.resolving_unit
-    # An agency decides in the name of the People's Committee it belongs to.
-    while level.kind in ("agency", "front_committee", "inspection_board") and level.parent is not None:
-        level = level.parent
-    if level.parent is None:
+        if not (target.contains(decider) and target.id != decider.id) or target.is_board or target.kind in AGENCY_KINDS:
+            raise Refused("Phải là cấp trên của đơn vị đã giải quyết / must be a unit above the one that decided",
+                          {"fields": {"unit": "not a superior"}})
+        return _in_office(session, target)
+    if decider.parent is None:
         raise Refused("Không có cấp trên trong hệ thống; nêu đơn vị / no superior unit in the system: name one",
                       {"fields": {"unit": "required"}})
-    return level.parent
+    return _in_office(session, decider.parent)
+
+
+def _in_office(session: Session, unit: Unit) -> Unit:
+    """The unit itself, or when it was closed, the successor that carries its work on."""
+    seen: set[int] = set()
+    while unit.closed_on is not None and unit.successor_id is not None and unit.id not in seen:
+        seen.add(unit.id)
+        unit = session.get_one(Unit, unit.successor_id)
+    return unit
 
 
 def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Case:
@@ -209,20 +229,42 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
                            overrides=_overrides_for(session, case, spec, data))
     except WorkflowError as error:
         raise from_workflow(error) from error
+    if step.delivered_on is not None and step.delivered_on != case.delivered_on:
+        effective_date(step.delivered_on, field="delivered_on")  # never in the future
     target = _resolve_target_unit(session, actor, case, spec, step) if spec else None
+    return record_step(session, actor, case, step, target, note=data.note)
+
+
+def record_step(session: Session, actor: Actor | None, case: Case, step: Step, target: Unit | None, *,
+                note: str | None = None) -> Case:
+    """Write a step the engine allowed: the case (version + 1), its declared effects, one history
+    entry and the outbox rows. `actor` None is the system (the sweep, a unit's closing)."""
     from_state = case.state
-    _apply(case, step, target)
-    if spec and spec.name == "resolve":
+    apply_step(case, step, target)
+    if Effect.RECORD_DECISION in step.effects:
         _record_decision(session, case, step)
-    if spec and spec.opens_next_round:
-        _open_second_round(session, actor, case, target, step)
+    if Effect.OPEN_LINKED_CASE in step.effects:
+        assert actor is not None, "a citizen's request is recorded by a person"
+        _open_next_round(session, actor, case, target, step)
     case.version += 1
     session.flush()
-    append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=effective_on,
-                 note=data.note, data=dict(step.data))
+    append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=step.effective_on,
+                 note=note, data=dict(step.data))
     notify_unit(session, case, f"case_{step.trigger}")
     session.flush()
     return case
+
+
+def fire_as_system(session: Session, case: Case, trigger: str, effective_on: dt.date, *, data: dict[str, object] | None = None,
+                   note: str | None = None, target: Unit | None = None) -> Case:
+    """Fire a trigger the law itself (or an administrator's command line) performs, e.g. closing a
+    decision that became final: no user's jurisdiction is checked; the workflow must name the
+    system among who may fire it."""
+    try:
+        step = engine_for(session).fire(case, trigger, role=Role.SYSTEM, effective_on=effective_on, data=data)
+    except WorkflowError as error:
+        raise from_workflow(error) from error
+    return record_step(session, None, case, step, target, note=note)
 
 
 def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: TransitionIn) -> dict[str, int]:
@@ -234,23 +276,25 @@ def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: Tra
     return unit.period_overrides()
 
 
-def _apply(case: Case, step: Step, target: Unit | None) -> None:
+def apply_step(case: Case, step: Step, target: Unit | None) -> None:
+    """Write what the engine decided, and the effects the trigger declares, onto the case."""
     case.state = step.to_state
     case.due_on, case.clock_started_on, case.paused_on = step.due_on, step.clock_started_on, step.paused_on
+    case.period_end_on, case.suspended_days = step.period_end_on, step.suspended_days
     case.extensions_used, case.rule_set = step.extensions_used, step.rule_set
     case.complex, case.remote = step.flags.complex, step.flags.remote
     case.last_effective_on = step.effective_on
-    if target is not None and step.trigger != "recomplain":
+    effects = step.effects
+    if target is not None and Effect.ASSIGN in effects:
         case.assigned_unit = target
-    match step.trigger:
-        case "accept":
-            case.accepted_on = step.effective_on
-        case "reopen":
-            case.reopened_count += 1
-            case.final_on = None
-        case "urge":
-            case.urged_count += 1
-    case.decided_on = step.decided_on
+    if Effect.ACCEPT in effects:
+        case.accepted_on = step.effective_on
+    if Effect.REOPEN in effects:
+        case.reopened_count += 1
+        case.final_on = None
+    if Effect.URGE in effects:
+        case.urged_count += 1
+    case.decided_on, case.delivered_on = step.decided_on, step.delivered_on
     if case.state in case.workflow.final_states:
         case.final_on = step.effective_on
 
@@ -270,14 +314,22 @@ def _record_decision(session: Session, case: Case, step: Step) -> None:
     ))
 
 
-def _open_second_round(session: Session, actor: Actor, first: Case, superior: Unit | None, step: Step) -> Case:
+def _open_next_round(session: Session, actor: Actor, first: Case, superior: Unit | None, step: Step) -> Case:
+    """The linked case at the superior unit: a second-round complaint, a re-denunciation."""
     assert superior is not None
-    start = engine_for(session).start("complaint", effective_on=step.effective_on,
-                                      flags=Flags(round=2, remote=first.remote))
+    next_round = first.round + 1
+    try:
+        start = engine_for(session).start(first.kind, effective_on=step.effective_on,
+                                          flags=Flags(round=next_round, remote=first.remote, multi_place=first.multi_place))
+    except WorkflowError as error:
+        raise from_workflow(error) from error
+    # Received the day the citizen's request took effect, not the moment the row was typed.
+    received_at = clock.now() if step.effective_on == clock.today() else clock.moment_of(step.effective_on)
     second = new_case(
-        session, actor, kind="complaint", step=start, received_unit=superior, subject=first.subject,
-        content=first.content, channel=first.channel, received_at=clock.now(), subject_area=first.subject_area,
-        crowd_size=first.crowd_size, remote=first.remote, parent_case_id=first.id,
+        session, actor, kind=first.kind, step=start, received_unit=superior, subject=first.subject,
+        content=first.content, channel=first.channel, received_at=received_at, subject_area=first.subject_area,
+        crowd_size=first.crowd_size, remote=first.remote, multi_place=first.multi_place, anonymous=first.anonymous,
+        parent_case_id=first.id,
     )
     add_petitioners(second, [PetitionerIn(full_name=p.full_name, id_number=p.id_number, phone=p.phone, address=p.address)
                              for p in first.petitioners])

@@ -85,7 +85,7 @@ def recount_due_dates(session: Session, actor: Actor | None, day: dt.date) -> Re
         if facts.due_on == case.due_on or case.due_on is None:
             continue
         old = case.due_on
-        case.due_on = facts.due_on
+        case.due_on, case.period_end_on, case.suspended_days = facts.due_on, facts.period_end_on, facts.suspended_days
         case.version += 1
         session.flush()
         append_entry(session, case, trigger="recount", from_state=case.state, actor=actor, effective_on=clock.today(),

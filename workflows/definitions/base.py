@@ -68,6 +68,32 @@ class DueRule(StrEnum):
     RESUME = "resume"
 
 
+class Effect(StrEnum):
+    """What a trigger does to the case besides its state and due date. The tracker applies each
+    effect a trigger declares, so a new trigger is one declaration (DOMAIN.md §4)."""
+
+    ACCEPT = "accept"  # the petition is accepted for resolution: `accepted_on`
+    ASSIGN = "assign"  # the unit named in `unit` becomes the resolving unit
+    DECIDE = "decide"  # a decision or answer takes effect: `decided_on`
+    RECORD_DECISION = "record_decision"  # its data (outcome, amounts, people) is kept for the result forms
+    UNDECIDE = "undecide"  # a reopening or a returned answer undoes the decision
+    DELIVER = "deliver"  # the day the petitioner received the decision: `delivered_on` (KN Art. 33)
+    OPEN_LINKED_CASE = "open_linked_case"  # the next round at the superior unit (`parent_case_id`, round + 1)
+    REOPEN = "reopen"  # counted as reopened
+    URGE = "urge"  # counted as an urging notice
+    TRANSFER = "transfer"  # the successor unit takes the case over; state and clock untouched
+
+
+class UnitTarget(StrEnum):
+    """Where the unit named in a trigger's `unit` field may be, relative to the case."""
+
+    AT_OR_BELOW = "at_or_below"  # the resolving unit or a unit below it (accept)
+    ELSEWHERE = "elsewhere"  # any unit but the one holding the case (forward)
+    IN_AREA = "in_area"  # a unit in the actor's area (reopen)
+    SUPERIOR = "superior"  # a unit above the decider; by default the level right above (KN Art. 18, 21)
+    SUCCESSOR = "successor"  # the unit that took over a closed unit's work (transfer)
+
+
 @dataclass(frozen=True)
 class Field:
     """One piece of data a trigger takes."""
@@ -106,8 +132,23 @@ class Trigger:
     source: str = ""  # the article this step comes from
     # Checks across fields: each returns {field: message} for what it finds wrong.
     checks: tuple[Callable[[Mapping[str, object]], dict[str, str]], ...] = ()
-    # Complaints only: the step opens the second-round complaint at the superior unit.
-    opens_next_round: bool = False
+    # What else the step does (Effect), and where the unit it names may be.
+    effects: frozenset[Effect] = frozenset()
+    unit_target: UnitTarget | None = None
+    # The highest round a case may fire the trigger in (a third complaint round is refused).
+    max_round: int | None = None
+    # States from which the trigger needs the case's deadline to have passed without a decision.
+    after_deadline_from: tuple[str, ...] = ()
+    # The rule-set period that bounds when the trigger may be fired after the decision (or the
+    # deadline) it answers; its "_remote" variant applies in a remote area.
+    window: str | None = None
+    # A boolean field that, when true, records the step but keeps the case where it is.
+    stays_when: str | None = None
+
+    @property
+    def opens_next_round(self) -> bool:
+        """True when the step opens the linked case of the next round at the superior unit."""
+        return Effect.OPEN_LINKED_CASE in self.effects
 
     def field(self, name: str) -> Field | None:
         """The declared field called `name`, if any."""
@@ -143,6 +184,12 @@ class CaseFacts(Protocol):
     def multi_agency(self) -> bool: ...
     @property
     def decided_on(self) -> date | None: ...
+    @property
+    def delivered_on(self) -> date | None: ...
+    @property
+    def period_end_on(self) -> date | None: ...
+    @property
+    def suspended_days(self) -> int: ...
     @property
     def rule_set(self) -> str | None: ...
 

@@ -6,7 +6,19 @@ unsatisfactory reopens it, which counts as reopened and never undoes 'settled on
 """
 from __future__ import annotations
 
-from workflows.definitions.base import Clock, DueRule, Field, FieldType, Role, Scope, State, Trigger, Workflow
+from workflows.definitions.base import (
+    Clock,
+    DueRule,
+    Effect,
+    Field,
+    FieldType,
+    Role,
+    Scope,
+    State,
+    Trigger,
+    UnitTarget,
+    Workflow,
+)
 
 DIALOGUE_OPINION = Workflow(
     kind="dialogue_opinion", version=1, label_vi="Ý kiến tại buổi đối thoại", label_en="Dialogue opinion",
@@ -20,7 +32,7 @@ DIALOGUE_OPINION = Workflow(
     triggers=(
         Trigger(
             "resolve", ("assigned",), "resolved", {Role.AGENCY: Scope.ASSIGNED, Role.LEADER: Scope.AREA}, "Trả lời", "Resolve",
-            fields=(Field("summary", FieldType.TEXT, label="Nội dung trả lời / Answer"),),
+            fields=(Field("summary", FieldType.TEXT, label="Nội dung trả lời / Answer"),), effects=frozenset({Effect.DECIDE}),
         ),
         Trigger("close", ("resolved",), "closed", {Role.AGENCY: Scope.ASSIGNED, Role.LEADER: Scope.AREA}, "Kết thúc", "Close"),
         Trigger(
@@ -31,7 +43,13 @@ DIALOGUE_OPINION = Workflow(
                 Field("unit", FieldType.UNIT, label="Đơn vị xử lý / Unit"),
                 Field("due_on", FieldType.DATE, label="Hạn xử lý / Due date"),
             ),
-            due=DueRule.FROM_DATA,
+            due=DueRule.FROM_DATA, effects=frozenset({Effect.UNDECIDE, Effect.REOPEN, Effect.ASSIGN}),
+            unit_target=UnitTarget.IN_AREA,
+        ),
+        Trigger(
+            "transfer", ("assigned", "resolved"), None, {Role.SYSTEM: Scope.ANY}, "Chuyển giao", "Transfer",
+            fields=(Field("unit", FieldType.UNIT, label="Đơn vị kế thừa / Successor unit"),),
+            effects=frozenset({Effect.TRANSFER, Effect.ASSIGN}), unit_target=UnitTarget.SUCCESSOR,
         ),
     ),
 )

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from workflows.definitions.base import (
     Clock,
     DueRule,
+    Effect,
     Field,
     FieldType,
     Flags,
@@ -20,6 +21,7 @@ from workflows.definitions.base import (
     Scope,
     State,
     Trigger,
+    UnitTarget,
     Workflow,
 )
 
@@ -38,11 +40,14 @@ STATES = (
     State("filed", "Đã lưu đơn", "Filed", Clock.STOPPED, final=True),
 )
 OPEN = ("received", "accepted", "verifying", "suspended")
+UNDECIDED = ("accepted", "verifying", "suspended")
 
 FILE_REASONS = ("duplicate", "anonymous", "ineligible", "time_barred", "already_final")
 OUTCOMES = ("upheld", "partly_upheld", "rejected")
 
 REASON = Field("reason", FieldType.TEXT, label="Lý do / Reason")
+DELIVERED_ON = Field("delivered_on", FieldType.DATE, label="Ngày người khiếu nại nhận quyết định / Day the decision was received")
+DELIVERED_ON_OPTIONAL = Field("delivered_on", FieldType.DATE, required=False, label=DELIVERED_ON.label)
 NOTE = Field("note", FieldType.TEXT, label="Ghi chú / Note")
 
 # Decision data the official result forms (01/KQGQ, 03/KQGQ) count, DOMAIN.md §8.
@@ -102,11 +107,13 @@ def _processing_triggers() -> tuple[Trigger, ...]:
                 Field("reason", FieldType.TEXT, required=False, label="Lý do / Reason"),
             ),
             due=DueRule.RESOLUTION, source="KN Art. 27; TC Art. 29", checks=(_flag_needs_reason,),
+            effects=frozenset({Effect.ACCEPT, Effect.ASSIGN}), unit_target=UnitTarget.AT_OR_BELOW,
         ),
         Trigger(
             "forward", ("received",), None, desk, "Chuyển đơn", "Forward",
             fields=(Field("unit", FieldType.UNIT, label="Đơn vị có thẩm quyền / Competent unit"),),
             due=DueRule.PROCESSING, source="TCD Art. 28: the processing period restarts at the competent unit",
+            effects=frozenset({Effect.ASSIGN}), unit_target=UnitTarget.ELSEWHERE,
         ),
         Trigger(
             "guide", ("received",), "guided", desk, "Hướng dẫn", "Guide",
@@ -121,8 +128,15 @@ def _processing_triggers() -> tuple[Trigger, ...]:
     )
 
 
-def _resolution_triggers(*, recomplaint: bool) -> tuple[Trigger, ...]:
+def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
     resolver = {A: Scope.ASSIGNED, L: Scope.AREA}
+    decision_fields: tuple[Field, ...] = DECISION_FIELDS
+    if kind == "complaint":
+        decision_fields += (DELIVERED_ON_OPTIONAL,)
+    withdraw_fields: tuple[Field, ...] = (Field("note", FieldType.TEXT, label="Đơn xin rút / The citizen's written request"),)
+    if kind == "denunciation":
+        withdraw_fields += (Field("continue", FieldType.BOOL, required=False,
+                                  label="Vẫn tiếp tục giải quyết (có dấu hiệu vi phạm, bị ép buộc) / Resolution continues"),)
     triggers = [
         Trigger("start_verification", ("accepted",), "verifying", resolver, "Xác minh", "Start verification"),
         Trigger(
@@ -132,28 +146,53 @@ def _resolution_triggers(*, recomplaint: bool) -> tuple[Trigger, ...]:
         ),
         Trigger("suspend", ("verifying",), "suspended", resolver, "Tạm đình chỉ", "Suspend", fields=(REASON,), due=DueRule.PAUSE),
         Trigger("resume", ("suspended",), "verifying", resolver, "Tiếp tục", "Resume", fields=(REASON,), due=DueRule.RESUME),
-        Trigger("resolve", ("accepted", "verifying"), "resolved", resolver, "Ra quyết định", "Resolve", fields=DECISION_FIELDS,
-                checks=(_civil_servants_among_people,)),
+        Trigger("resolve", ("accepted", "verifying"), "resolved", resolver, "Ra quyết định", "Resolve", fields=decision_fields,
+                checks=(_civil_servants_among_people,),
+                effects=frozenset({Effect.DECIDE, Effect.RECORD_DECISION} | ({Effect.DELIVER} if kind == "complaint" else set()))),
         Trigger(
             "close", ("resolved",), "closed", {A: Scope.ASSIGNED, L: Scope.AREA, SYS: Scope.ANY}, "Kết thúc", "Close",
             source="KN Art. 44: a first decision not challenged within 30 days becomes final",
         ),
         Trigger(
             "withdraw", OPEN, "withdrawn", {R: Scope.AREA, A: Scope.ASSIGNED, L: Scope.AREA}, "Rút đơn", "Withdraw",
-            fields=(Field("note", FieldType.TEXT, label="Đơn xin rút / The citizen's written request"),),
-            source="KN Art. 10; TC Art. 33",
+            fields=withdraw_fields, source="KN Art. 10; TC Art. 33",
+            stays_when="continue" if kind == "denunciation" else None,
         ),
         Trigger(
             "urge", OPEN, None, {R: Scope.ABOVE_RESOLVING, L: Scope.ABOVE_RESOLVING}, "Đôn đốc", "Urge", fields=(NOTE,),
-            source="TT 02/2021/TT-TTCP: urging notices are counted in the reports",
+            source="TT 02/2021/TT-TTCP: urging notices are counted in the reports", effects=frozenset({Effect.URGE}),
+        ),
+        Trigger(
+            "transfer", OPEN + ("resolved",), None, {SYS: Scope.ANY}, "Chuyển giao", "Transfer",
+            fields=(Field("unit", FieldType.UNIT, label="Đơn vị kế thừa / Successor unit"),),
+            source="NQ 202/2025/QH15; Luật TCCQĐP 72/2025: a closed unit's cases go to its successor",
+            effects=frozenset({Effect.TRANSFER, Effect.ASSIGN}), unit_target=UnitTarget.SUCCESSOR,
         ),
     ]
-    if recomplaint:
+    if kind == "complaint":
+        triggers += [
+            Trigger(
+                "deliver", ("resolved",), None, resolver, "Giao quyết định", "Record delivery",
+                fields=(DELIVERED_ON,), source="KN Art. 33: the second-complaint window runs from receipt of the decision",
+                effects=frozenset({Effect.DELIVER}),
+            ),
+            Trigger(
+                "recomplain", ("resolved",) + UNDECIDED, "escalated", {R: Scope.AREA, L: Scope.AREA},
+                "Khiếu nại lần hai", "Complain again",
+                fields=(Field("unit", FieldType.UNIT, required=False, label="Cấp trên trực tiếp / Superior unit"),),
+                source="KN Art. 33: within 30 days (remote 45) of receiving the first decision, or of its deadline passing",
+                effects=frozenset({Effect.OPEN_LINKED_CASE}), unit_target=UnitTarget.SUPERIOR, max_round=1,
+                after_deadline_from=UNDECIDED, window="complaint.recomplaint_window",
+            ),
+        ]
+    if kind == "denunciation":
         triggers.append(
             Trigger(
-                "recomplain", ("resolved",), "escalated", {R: Scope.AREA, L: Scope.AREA}, "Khiếu nại lần hai", "Complain again",
-                fields=(Field("unit", FieldType.UNIT, required=False, label="Cấp trên trực tiếp / Superior unit"),),
-                source="KN Art. 33: within 30 days (remote 45) of the first decision", opens_next_round=True,
+                "redenounce", ("resolved",) + UNDECIDED, "escalated", {R: Scope.AREA, L: Scope.AREA},
+                "Tố cáo tiếp", "Denounce again",
+                fields=(Field("unit", FieldType.UNIT, required=False, label="Cấp trên của người giải quyết / Superior unit"),),
+                source="TC Art. 37: to the resolver's superior, when the deadline passed or the conclusion is thought unlawful",
+                effects=frozenset({Effect.OPEN_LINKED_CASE}), unit_target=UnitTarget.SUPERIOR, after_deadline_from=UNDECIDED,
             )
         )
     return tuple(triggers)
@@ -167,7 +206,7 @@ def _complaint_resolution(flags: Flags) -> str:
 COMPLAINT = Workflow(
     kind="complaint", version=1, label_vi="Khiếu nại", label_en="Complaint",
     states=STATES, initial=("received",),
-    triggers=_processing_triggers() + _resolution_triggers(recomplaint=True),
+    triggers=_processing_triggers() + _resolution_triggers("complaint"),
     processing_period=lambda flags: "complaint.processing",
     resolution_period=_complaint_resolution,
 )
@@ -175,16 +214,17 @@ COMPLAINT = Workflow(
 DENUNCIATION = Workflow(
     kind="denunciation", version=1, label_vi="Tố cáo", label_en="Denunciation",
     states=STATES, initial=("received",),
-    triggers=_processing_triggers() + _resolution_triggers(recomplaint=False),
+    triggers=_processing_triggers() + _resolution_triggers("denunciation"),
     processing_period=lambda flags: "denunciation.processing_multi_place" if flags.multi_place else "denunciation.processing",
-    resolution_period=lambda flags: "denunciation.resolution",
+    # TC 2011 (until 2018): 60 days, 90 when complex; TC 2018: 30 days, complexity is an extension.
+    resolution_period=lambda flags: "denunciation.resolution_complex" if flags.complex else "denunciation.resolution",
     intake_fields=PETITIONER_INTAKE,
 )
 
 RECOMMENDATION = Workflow(
     kind="recommendation", version=1, label_vi="Kiến nghị", label_en="Recommendation",
     states=STATES, initial=("received",),
-    triggers=_processing_triggers() + _resolution_triggers(recomplaint=False),
+    triggers=_processing_triggers() + _resolution_triggers("recommendation"),
     processing_period=lambda flags: "recommendation.processing",
     resolution_period=lambda flags: "recommendation.resolution",
 )
@@ -192,7 +232,7 @@ RECOMMENDATION = Workflow(
 FEEDBACK = Workflow(
     kind="feedback", version=1, label_vi="Phản ánh", label_en="Feedback",
     states=STATES, initial=("received",),
-    triggers=_processing_triggers() + _resolution_triggers(recomplaint=False),
+    triggers=_processing_triggers() + _resolution_triggers("feedback"),
     processing_period=lambda flags: "feedback.processing",
     resolution_period=lambda flags: "feedback.resolution",
 )
@@ -202,7 +242,7 @@ FEEDBACK = Workflow(
 VOTER_OPINION = Workflow(
     kind="voter_opinion", version=1, label_vi="Ý kiến, kiến nghị cử tri", label_en="Voters' opinion",
     states=STATES, initial=("accepted",),
-    triggers=_resolution_triggers(recomplaint=False),
+    triggers=_resolution_triggers("voter_opinion"),
     resolution_period=lambda flags: "voter_opinion.resolution_multi_agency" if flags.multi_agency else "voter_opinion.resolution",
     intake_fields=(Field("multi_agency", FieldType.BOOL, required=False, label="Nhiều cơ quan trả lời / Several agencies"),),
 )
