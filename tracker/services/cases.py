@@ -21,6 +21,7 @@ from tracker.auth.policy import Actor, Operation
 from tracker.models import Case, Decision, HistoryEntry, IdempotencyKey, Petitioner, ReceptionVisit, Supervision, Unit
 from tracker.schemas import CaseIn, PetitionerIn, TransitionIn
 from tracker.services.common import (
+    case_unit,
     check_version,
     effective_date,
     engine_for,
@@ -78,13 +79,14 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
     (a voters' opinion starts `accepted` at the unit that must answer)."""
     if not policy.may(actor, Operation.INTAKE):
         raise Forbidden("Chỉ bộ phận tiếp dân được nhận đơn / only reception staff log petitions")
-    unit = unit_by_code(session, data.received_unit, field="received_unit")
+    unit = case_unit(unit_by_code(session, data.received_unit, field="received_unit"), field="received_unit")
     if not policy.unit_in_area(actor, unit):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction",
                         {"fields": {"received_unit": "outside your jurisdiction"}})
     received_at = clock.as_utc(data.received_at) if data.received_at else clock.now()
     received_on = effective_date(clock.local_date(received_at), field="received_at")
-    assigned = unit_by_code(session, data.assigned_unit, field="assigned_unit") if data.assigned_unit else None
+    assigned = (case_unit(unit_by_code(session, data.assigned_unit, field="assigned_unit"), field="assigned_unit")
+                if data.assigned_unit else None)
     if assigned is not None and not unit.contains(assigned):
         raise Refused("Đơn vị giải quyết phải thuộc đơn vị tiếp nhận / the answering unit must be at or below the receiving unit",
                       {"fields": {"assigned_unit": "outside the receiving unit"}})
@@ -161,9 +163,7 @@ def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Tr
         return superior_unit(session, case, code)
     if code is None or trigger.unit_target is None:
         return None
-    target = unit_by_code(session, str(code), field="unit")
-    if target.is_board:
-        raise Refused("Không giao cho Ban giám sát / a supervisory board cannot resolve a case", {"fields": {"unit": "a board"}})
+    target = case_unit(unit_by_code(session, str(code), field="unit"), field="unit")
     if target.closed_on is not None:
         raise Refused(f"Đơn vị {target.code} đã giải thể từ {target.closed_on:%d/%m/%Y} / unit {target.code} was closed on "
                       f"{target.closed_on.isoformat()}", {"fields": {"unit": "closed"}})
@@ -173,6 +173,9 @@ def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Tr
                           {"fields": {"unit": "not at or below the unit processing the case"}})
         case UnitTarget.ELSEWHERE if target.id == case.resolving_unit.id:
             raise Refused("Đơn đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
+        case UnitTarget.ELSEWHERE if not same_province(target, case.resolving_unit):
+            raise Refused("Chỉ chuyển đơn trong tỉnh; ngoài tỉnh thì hướng dẫn / forward only within the province; "
+                          "guide the citizen to a body elsewhere", {"fields": {"unit": "outside the province"}})
         case UnitTarget.IN_AREA if not policy.unit_in_area(actor, target) and actor.role != Role.ADMIN:
             raise Refused("Đơn vị ngoài phạm vi / that unit is outside your area", {"fields": {"unit": "outside your area"}})
         case UnitTarget.SUCCESSOR if target.id == case.resolving_unit.id:
@@ -191,15 +194,15 @@ def superior_unit(session: Session, case: Case, code: object) -> Unit:
     decision by a People's Committee goes to the parent of that committee's unit (DOMAIN.md §3)."""
     decider = case.resolving_unit
     if code is not None:
-        target = unit_by_code(session, str(code), field="unit")
-        if not (target.contains(decider) and target.id != decider.id) or target.is_board or target.kind in AGENCY_KINDS:
+        target = case_unit(unit_by_code(session, str(code), field="unit"), field="unit")
+        if not (target.contains(decider) and target.id != decider.id) or target.kind in AGENCY_KINDS:
             raise Refused("Phải là cấp trên của đơn vị đã giải quyết / must be a unit above the one that decided",
                           {"fields": {"unit": "not a superior"}})
         return _in_office(session, target)
     if decider.parent is None:
         raise Refused("Không có cấp trên trong hệ thống; nêu đơn vị / no superior unit in the system: name one",
                       {"fields": {"unit": "required"}})
-    return _in_office(session, decider.parent)
+    return case_unit(_in_office(session, decider.parent), field="unit")
 
 
 def _in_office(session: Session, unit: Unit) -> Unit:
@@ -209,6 +212,11 @@ def _in_office(session: Session, unit: Unit) -> Unit:
         seen.add(unit.id)
         unit = session.get_one(Unit, unit.successor_id)
     return unit
+
+
+def same_province(one: Unit, other: Unit) -> bool:
+    """True when both units belong to the tree of the same province."""
+    return one.ancestor_ids[:1] == other.ancestor_ids[:1]
 
 
 def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Case:
