@@ -30,15 +30,22 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('period_end_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('suspended_days', sa.Integer(), server_default='0', nullable=False))
 
-    with op.batch_alter_table('units', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('successor_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_units_successor_id_units'), 'units', ['successor_id'], ['id'])
+    if op.get_bind().dialect.name == 'sqlite':
+        # A plain ADD COLUMN: recreating `units` in batch mode would break the triggers on `cases`
+        # that read it (0008_board_guard).
+        op.execute('ALTER TABLE units ADD COLUMN successor_id INTEGER '
+                   'CONSTRAINT fk_units_successor_id_units REFERENCES units (id)')
+    else:
+        op.add_column('units', sa.Column('successor_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_units_successor_id_units'), 'units', 'units', ['successor_id'], ['id'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('units', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_units_successor_id_units'), type_='foreignkey')
-        batch_op.drop_column('successor_id')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE units DROP COLUMN successor_id')
+    else:
+        op.drop_constraint(op.f('fk_units_successor_id_units'), 'units', type_='foreignkey')
+        op.drop_column('units', 'successor_id')
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('suspended_days')
