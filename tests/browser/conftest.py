@@ -94,10 +94,10 @@ def server(browser_db: Database) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+def fixed_clock() -> Iterator[dt.datetime]:
     """The application's clock stands on NOW (the server runs in this process)."""
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-    return NOW
+    with clock.frozen_at(NOW):
+        yield NOW
 
 
 @dataclass
