@@ -105,3 +105,22 @@ def test_the_public_lookup_takes_a_code_without_dashes_and_the_language_switch_i
     shot(page, "login-en-390")
     page.click("button[lang=vi]")
     page.locator("h1", has_text="Đăng nhập").wait_for()
+
+
+def test_a_leader_sees_what_is_late_in_the_area_and_the_figures_fit_a_phone(world, browser_db, sign_in):
+    with browser_db.transaction() as session:
+        late = cases.intake(session, session.merge(world.users["reception"]), CaseIn.model_validate({
+            "kind": "feedback", "channel": "online", "received_unit": "HT-LH", "subject": "Đèn đường hỏng",
+            "content": "Đèn đường hỏng đã lâu.", "received_at": dt.datetime(2026, 2, 2, 1, 0, tzinfo=dt.UTC)}))
+        code = late.tracking_code
+    page = sign_in("leader_ht", viewport=PHONE)
+    late_list = page.locator("table.cases").first
+    assert code in late_list.inner_text() and "Quá hạn" in late_list.inner_text()
+    assert no_sideways_scroll(page)
+    shot(page, "home-leader-390")
+    page.click(f"text={code}")
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    assert page.locator("#action-accept").is_visible()  # a leader processes what the desk received
+    page.goto("/dashboard?year=2026")
+    assert no_sideways_scroll(page)
+    shot(page, "dashboard-390")
