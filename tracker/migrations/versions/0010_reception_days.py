@@ -1,7 +1,7 @@
 """leaders' reception days
 
 Revision ID: 0010_reception_days
-Revises: 0002
+Revises: 0008_board_guard
 Create Date: 2026-12-01 22:30:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '0010_reception_days'
-down_revision = '0002'
+down_revision = '0008_board_guard'
 branch_labels = None
 depends_on = None
 
