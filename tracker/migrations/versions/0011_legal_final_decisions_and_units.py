@@ -10,7 +10,7 @@
 - units.successor_id: the unit that carries on a closed unit's work (the 2025 reorganisation).
 
 Revision ID: 0009_legal
-Revises: 0008_board_guard
+Revises: 0010_reception_days
 Create Date: 2026-12-01 23:00:00
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_legal'
-down_revision = '0008_board_guard'
+down_revision = '0010_reception_days'
 branch_labels = None
 depends_on = None
 
