@@ -30,6 +30,13 @@ class Actor(Protocol):
     def display_name(self) -> str: ...
 
 
+class HasUnit(Protocol):
+    """Anything that belongs to a unit (a user, a session's user)."""
+
+    @property
+    def unit(self) -> Unit: ...
+
+
 class Operation(StrEnum):
     """What a user asks to do, besides firing triggers (those are the workflows' `who`)."""
 
@@ -65,6 +72,11 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
 def may(actor: Actor, operation: Operation) -> bool:
     """True when the actor's role may perform `operation` at all (where is checked apart)."""
     return actor.role in ALLOWED[operation]
+
+
+def may_manage_user(actor: Actor, user: HasUnit) -> bool:
+    """An administrator manages (ends the sessions of, deactivates) the users of their area."""
+    return actor.role == Role.ADMIN and unit_in_area(actor, user.unit)
 
 
 def area_root(actor: Actor) -> Unit:
