@@ -105,7 +105,7 @@ def demo(tracker, monkeypatch):
     """A small demo database (hashing one password for every demo user keeps it quick)."""
     import tracker.services.admin as admin
 
-    fast = admin.hash_password("demo-2026")
+    fast = admin.hash_password("demo-2026-tracker")
     monkeypatch.setattr(admin, "hash_password", lambda password: fast)
     result = tracker("demo", "--cases", "60", "--seed", "7")
     assert result.exit_code == 0, result.output

@@ -127,7 +127,7 @@ class UserIn(Input):
     username: Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-@]+$")]
     role: Literal[ROLES]  # type: ignore[valid-type]
     unit: UnitCode
-    password: Annotated[str, Field(min_length=8, max_length=200, pattern=PLAIN_TEXT)]
+    password: Annotated[str, Field(min_length=12, max_length=200, pattern=PLAIN_TEXT)]
     email: Annotated[str | None, Field(default=None, max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")] = None
     full_name: OptionalText(255) = None  # type: ignore[valid-type]
 

@@ -74,6 +74,12 @@ def may(actor: Actor, operation: Operation) -> bool:
     return actor.role in ALLOWED[operation]
 
 
+def may_create_unit_under(actor: Actor, parent: Unit | None) -> bool:
+    """An administrator adds units inside their area; a new province (no parent) is for the
+    national administrator alone: the operator of the installation, at the command line."""
+    return parent is not None and may(actor, Operation.CREATE_UNIT) and unit_in_area(actor, parent)
+
+
 def may_manage_user(actor: Actor, user: HasUnit) -> bool:
     """An administrator manages (ends the sessions of, deactivates) the users of their area."""
     return actor.role == Role.ADMIN and unit_in_area(actor, user.unit)

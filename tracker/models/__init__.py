@@ -6,11 +6,11 @@ from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
 from tracker.models.history import HistoryEntry
 from tracker.models.outbox import OutboxMessage
 from tracker.models.units import Unit
-from tracker.models.users import ApiToken, LoginFailure, User, UserSession
+from tracker.models.users import ApiToken, LoginThrottle, User, UserSession
 
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
-    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
+    "IdempotencyKey", "LoginThrottle", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
     "UserSession",
     "supervision_cases", "visit_cases",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.auth import policy
+from tracker.auth import passwords, policy
 from tracker.auth.policy import Actor
 from tracker.models import User, UserSession
 from tracker.services.admin import check_password, hash_password
@@ -97,6 +97,8 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str, 
     if not check_password(user, current):
         raise Refused("Mật khẩu hiện tại không đúng / the current password is wrong",
                       {"fields": {"current_password": "wrong"}})
+    if (weak := passwords.problem(new, user.username)) is not None:
+        raise Refused(weak, {"fields": {"new_password": weak}})
     user.password_hash = hash_password(new)
     session.flush()
     return end_sessions(session, user.id, "password_changed", keep=keep)
