@@ -4,7 +4,7 @@ user_sessions: one row per signed-in browser session; the cookie carries a secre
 SHA-256 is stored here, so a session ends at once for every copy of its cookie.
 
 Revision ID: 0008_user_sessions
-Revises: 0008_board_guard
+Revises: 0010_reception_days
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_user_sessions'
-down_revision = '0008_board_guard'
+down_revision = '0010_reception_days'
 branch_labels = None
 depends_on = None
 
