@@ -109,7 +109,7 @@ def demo(tracker, monkeypatch, clock_at):
 
     clock_at(dt.date(2026, 12, 1))
 
-    fast = admin.hash_password("demo-2026")
+    fast = admin.hash_password("demo-2026-tracker")
     monkeypatch.setattr(admin, "hash_password", lambda password: fast)
     result = tracker("demo", "--cases", "60", "--seed", "7")
     assert result.exit_code == 0, result.output

@@ -41,9 +41,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # A signed-in session ends after a working day, checked on the server (the cookie is signed with its age).
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # How many reverse proxies (a TLS terminator) stand in front and set X-Forwarded-*; 0: none.
+        TRUSTED_PROXIES=0,
         JSON_SORT_KEYS=False,
     )
-    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY"):
+    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY", "TRUSTED_PROXIES"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if config:

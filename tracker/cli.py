@@ -150,6 +150,30 @@ def users_revoke_tokens(app: Flask, username: str) -> None:
     click.echo(f"{count} mã truy cập đã thu hồi / {count} token(s) revoked")
 
 
+@users.command("end-sessions")
+@click.argument("username")
+@with_app
+def users_end_sessions(app: Flask, username: str) -> None:
+    """End every signed-in session of USERNAME at once (its cookies sign no one in any more)."""
+    from tracker.services.accounts import revoke_sessions
+
+    with database(app).transaction() as session:
+        count = revoke_sessions(session, None, username)
+    click.echo(f"{count} phiên đăng nhập đã kết thúc / {count} session(s) ended")
+
+
+@users.command("deactivate")
+@click.argument("username")
+@with_app
+def users_deactivate(app: Flask, username: str) -> None:
+    """Deactivate USERNAME: their sessions end at once and their tokens are refused."""
+    from tracker.services.accounts import deactivate_user
+
+    with database(app).transaction() as session:
+        deactivate_user(session, None, username)
+    click.echo(f"{username}: đã vô hiệu hóa / deactivated")
+
+
 @main.group()
 def calendar() -> None:
     """Administrators' changes to the working-day calendar."""

@@ -39,6 +39,19 @@ _FORBIDDEN_CHARS = re.compile(rf"[{_CONTROL}\ud800-\udfff]")
 MAX_ID = 2_147_483_647
 
 
+def _representable_instant(value: dt.datetime) -> dt.datetime:
+    # Year 1 at +14:00 or year 9999 at -14:00 has no UTC or Vietnamese time: refused, never an overflow.
+    try:
+        value.astimezone(dt.UTC)
+        value.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    except OverflowError:
+        raise ValueError("outside the representable range of dates") from None
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_representable_instant)]
+
+
 def has_forbidden_chars(value: str) -> bool:
     """True when `value` holds a control character or a lone surrogate (never valid text)."""
     return _FORBIDDEN_CHARS.search(value) is not None
@@ -122,7 +135,7 @@ class UserIn(Input):
     username: Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.\-@]+$")]
     role: Literal[ROLES]  # type: ignore[valid-type]
     unit: UnitCode
-    password: Annotated[str, Field(min_length=8, max_length=200, pattern=PLAIN_TEXT)]
+    password: Annotated[str, Field(min_length=12, max_length=200, pattern=PLAIN_TEXT)]
     email: Annotated[str | None, Field(default=None, max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")] = None
     full_name: OptionalText(255) = None  # type: ignore[valid-type]
 
@@ -140,7 +153,7 @@ class CaseIn(Input):
     received_unit: UnitCode
     subject: Text(500)  # type: ignore[valid-type]
     content: Text(20_000)  # type: ignore[valid-type]
-    received_at: AwareDatetime | None = None
+    received_at: Instant | None = None
     petitioners: Annotated[list[PetitionerIn], Field(max_length=100)] = []
     anonymous: StrictBool = False
     crowd_size: Integer(1, 100_000) | None = None  # type: ignore[valid-type]
@@ -264,6 +277,11 @@ class RecommendationIn(Input):
     content: Text(20_000)  # type: ignore[valid-type]
     due_on: dt.date | None = None
     issued_on: dt.date | None = None
+
+
+class PasswordChangeIn(Input):
+    current_password: Annotated[str, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+    new_password: Annotated[str, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
 
 
 class LoginIn(Input):

@@ -2,17 +2,14 @@
 password guessing slowed down and then refused."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.api.conftest import is_error_body
 from tests.conftest import TEST_PASSWORD
-from tracker import clock
 from tracker.cli import main
-from tracker.models import ApiToken, LoginFailure
+from tracker.models import ApiToken, LoginThrottle
 from tracker.services import signin
 
 
@@ -58,7 +55,7 @@ def test_a_wrong_password_and_an_unknown_username_get_the_same_answer(client, pe
 def test_a_failed_sign_in_is_recorded_even_though_the_answer_is_an_error(client, session, person):
     name = person("reception").user.username
     login(client, name, "wrong-password")
-    assert session.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.username == name)) == 1
+    assert session.scalar(select(LoginThrottle.failures).where(LoginThrottle.scope == "username", LoginThrottle.key == name)) == 1
 
 
 def test_a_cookie_write_without_csrf_token_is_refused_and_writes_nothing(client, person, session):
@@ -156,51 +153,3 @@ def test_the_operator_revokes_tokens_from_the_command_line(tmp_path):
     assert revoked.exit_code == 0 and "1 token(s) revoked" in revoked.output
     unknown = run("users", "revoke-tokens", "nobody")
     assert unknown.exit_code != 0 and "Traceback" not in unknown.output
-
-
-# -- throttling ---------------------------------------------------------------------------------
-
-def test_repeated_failures_for_a_username_slow_down_then_refuse_even_the_right_password(client, person, monkeypatch):
-    name = person("reception").user.username
-    for _ in range(signin.BY_USERNAME.slow_after):
-        assert login(client, name, "wrong").status_code == 401
-    slowed = login(client, name)
-    assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) >= 1
-    assert is_error_body(slowed.get_json(), "too_many_attempts")
-    # Keep failing after each delay, until the username is refused outright.
-    moment = clock.now()
-    for _ in range(signin.BY_USERNAME.refuse_after - signin.BY_USERNAME.slow_after):
-        moment += dt.timedelta(seconds=signin.BY_USERNAME.max_delay + 1)
-        monkeypatch.setattr(clock, "now", lambda m=moment: m)
-        assert login(client, name, "wrong").status_code == 401
-    moment += dt.timedelta(seconds=signin.BY_USERNAME.max_delay + 1)
-    monkeypatch.setattr(clock, "now", lambda m=moment: m)
-    refused = login(client, name)
-    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > signin.BY_USERNAME.max_delay
-    # After the window, the right password works again.
-    later = moment + signin.BY_USERNAME.window + dt.timedelta(seconds=1)
-    monkeypatch.setattr(clock, "now", lambda: later)
-    assert login(client, name).status_code == 200
-
-
-def test_a_success_clears_the_usernames_failures(client, person, session, monkeypatch):
-    name = person("reception").user.username
-    login(client, name, "wrong")
-    assert login(client, name).status_code == 200
-    assert session.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.username == name)) == 0
-
-
-def test_an_address_trying_many_usernames_is_slowed_down(client):
-    for n in range(signin.BY_ADDRESS.slow_after):
-        assert login(client, f"guess{n}", "wrong").status_code == 401
-    assert login(client, "guess-next", "wrong").status_code == 429
-
-
-def test_throttling_an_unknown_username_looks_like_throttling_a_known_one(client, person):
-    known = person("reception").user.username
-    for name in (known, "ghost-user"):
-        for _ in range(signin.BY_USERNAME.slow_after):
-            login(client, name, "wrong")
-    a, b = login(client, known, "wrong"), login(client, "ghost-user", "wrong")
-    assert a.status_code == b.status_code == 429
-    assert a.get_json()["error"]["code"] == b.get_json()["error"]["code"]

@@ -19,6 +19,7 @@ from tracker.api import (  # noqa: F401 - routes
     supervisions,
     track,
     units,
+    users,
     visits,
     workflows,
 )

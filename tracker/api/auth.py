@@ -1,23 +1,59 @@
 """Sign-in endpoints: password sign-in and sign-out for people, who-am-I, the CSRF token,
-and a person's own API tokens (created and shown once, listed, revoked)."""
+a person's own sessions (listed, ended) and password, and their own API tokens (created and
+shown once, listed, revoked)."""
 from __future__ import annotations
 
-from flask import request
+import datetime as dt
 
+from flask import request
+from pydantic import Field
+
+from tracker import clock
 from tracker.api import out
 from tracker.api.blueprint import api
 from tracker.api.registry import Reply
 from tracker.auth import sessions
 from tracker.boundary import request_session
-from tracker.models import User
-from tracker.schemas import LoginIn
-from tracker.services import signin
+from tracker.models import User, UserSession
+from tracker.schemas import LoginIn, PasswordChangeIn
+from tracker.services import accounts, signin
 
 TAG = "auth"
 
 
 class SignedOut(out.Out):
     signed_out: bool
+
+
+class SessionOut(out.Out):
+    id: int
+    created_at: out.Timestamp
+    last_seen_at: out.Timestamp
+    expires_at: out.Timestamp
+    ended_at: out.Timestamp | None
+    address: str
+    user_agent: str
+    current: bool = Field(description="True for the session this request came with.")
+
+
+class SessionList(out.Out):
+    items: list[SessionOut]
+
+
+class PasswordChanged(out.Out):
+    sessions_ended: int = Field(description="How many of your other sessions the change ended.")
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(clock.LOCAL)
+
+
+def _session_out(row: UserSession) -> SessionOut:
+    current = sessions.current_session()
+    return SessionOut(id=row.id, created_at=_local(row.created_at), last_seen_at=_local(row.last_seen_at),
+                      expires_at=_local(row.expires_at),
+                      ended_at=_local(row.ended_at) if row.ended_at else None,
+                      address=row.address, user_agent=row.user_agent, current=current is not None and current.id == row.id)
 
 
 @api.route("POST", "/auth/login", tag=TAG, auth="public", body=LoginIn, errors=(401, 422, 429),
@@ -78,3 +114,28 @@ def list_tokens(actor: User) -> out.TokenList:
 def revoke_token(actor: User, token_id: int) -> out.TokenInfoOut:
     """A revoked token gets 401 from then on."""
     return out.token_out(signin.revoke_own_token(request_session(), actor, token_id))
+
+
+@api.route("GET", "/auth/sessions", tag=TAG, summary="Your signed-in sessions",
+           responses={200: (SessionList, "Your live sessions, newest first.")})
+def list_sessions(actor: User) -> SessionList:
+    """Every browser you are signed in on, with where and when it was last seen."""
+    return SessionList(items=[_session_out(row) for row in accounts.list_own_sessions(request_session(), actor)])
+
+
+@api.route("DELETE", "/auth/sessions/<int(min=1, max=2147483647):session_id>", tag=TAG, summary="End one of your sessions",
+           responses={200: (SessionOut, "The session, ended: its cookie signs no one in from now on.")})
+def end_session(actor: User, session_id: int) -> SessionOut:
+    """Ends the session at once, for every copy of its cookie (someone else's session is a 404)."""
+    return _session_out(accounts.end_own_session(request_session(), actor, session_id))
+
+
+@api.route("POST", "/auth/password", tag=TAG, auth="session", body=PasswordChangeIn, errors=(422,),
+           summary="Change your password", responses={200: (PasswordChanged, "Changed; your other sessions have ended.")})
+def change_password(actor: User, body: PasswordChangeIn) -> PasswordChanged:
+    """Needs the current password; the new one must pass the password rules. Every other
+    session of yours ends; your API tokens stay valid (revoke them apart)."""
+    current = sessions.current_session()
+    ended = accounts.change_own_password(request_session(), actor, body.current_password, body.new_password,
+                                         keep=current.id if current else None)
+    return PasswordChanged(sessions_ended=ended)

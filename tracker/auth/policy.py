@@ -30,6 +30,13 @@ class Actor(Protocol):
     def display_name(self) -> str: ...
 
 
+class HasUnit(Protocol):
+    """Anything that belongs to a unit (a user, a session's user)."""
+
+    @property
+    def unit(self) -> Unit: ...
+
+
 class Operation(StrEnum):
     """What a user asks to do, besides firing triggers (those are the workflows' `who`)."""
 
@@ -67,6 +74,17 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
 def may(actor: Actor, operation: Operation) -> bool:
     """True when the actor's role may perform `operation` at all (where is checked apart)."""
     return actor.role in ALLOWED[operation]
+
+
+def may_create_unit_under(actor: Actor, parent: Unit | None) -> bool:
+    """An administrator adds units inside their area; a new province (no parent) is for the
+    national administrator alone: the operator of the installation, at the command line."""
+    return parent is not None and may(actor, Operation.CREATE_UNIT) and unit_in_area(actor, parent)
+
+
+def may_manage_user(actor: Actor, user: HasUnit) -> bool:
+    """An administrator manages (ends the sessions of, deactivates) the users of their area."""
+    return actor.role == Role.ADMIN and unit_in_area(actor, user.unit)
 
 
 def area_root(actor: Actor) -> Unit:

@@ -1,6 +1,11 @@
 """Who is asking: flask-login sessions for people, bearer tokens for programs, and the CSRF
 check that cookie-authenticated writes need.
 
+A person's session lives on the server (tracker.services.accounts): the signed cookie
+carries a random secret naming a row of `user_sessions`, and a cookie whose row has ended
+(signed out, password changed, revoked, user deactivated) or expired signs no one in, even
+a copy taken before.
+
 A request that carries `Authorization: Bearer ...` is authenticated by that token alone
 (a session cookie sent with it is ignored), so a program never needs a CSRF token. A
 request authenticated by the session cookie must send `X-CSRF-Token` on every
@@ -11,18 +16,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from tracker.boundary import request_session
-from tracker.models import User
-from tracker.services import signin
+from tracker.models import User, UserSession
+from tracker.services import accounts, signin
 from tracker.services.errors import Forbidden, NotSignedIn
 
 CSRF_HEADER = "X-CSRF-Token"
+SESSION_KEY = "sid"  # the cookie's key holding the server-side session's secret
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -45,11 +51,12 @@ def _load_session_user(user_id: str) -> User | None:
         return None  # a request with a token is judged by the token alone
     if not user_id.isdigit():
         return None
-    user = request_session().get(User, int(user_id))
-    if user is None or not user.active:
+    row = accounts.live_session(request_session(), str(session.get(SESSION_KEY, "")))
+    if row is None or row.user_id != int(user_id):
         return None
     g.auth_method = "session"
-    return user
+    g.user_session = row
+    return row.user
 
 
 def _load_bearer_user(_request: object) -> User | None:
@@ -87,16 +94,29 @@ def check_csrf() -> None:
 
 
 def start_session(user: User) -> str:
-    """Sign a person in with a fresh session; the CSRF token for it."""
+    """Sign a person in with a fresh session, recorded on the server; the CSRF token for it."""
     session.clear()  # nothing from before the sign-in survives it
+    row, secret = accounts.start_session(
+        request_session(), user, lifetime=current_app.permanent_session_lifetime,
+        address=request.remote_addr or "", user_agent=request.headers.get("User-Agent", ""))
     login_user(user)
-    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME, checked on the server
+    session[SESSION_KEY] = secret
+    session.permanent = True  # the cookie expires with the row, after PERMANENT_SESSION_LIFETIME
     g.auth_method = "session"
+    g.user_session = row
     return generate_csrf()
 
 
+def current_session() -> UserSession | None:
+    """The server-side session the current request was authenticated by, if any."""
+    return g.get("user_session")
+
+
 def end_session() -> None:
-    """Sign out and forget the session."""
+    """Sign out: end the session on the server (every copy of its cookie) and forget it."""
+    row = current_session()
+    if row is not None:
+        accounts.end_session(request_session(), row, "signed_out")
     logout_user()
     session.clear()
 

@@ -11,7 +11,7 @@ from tracker.models import Unit, User
 from tracker.schemas import UnitIn, UserIn
 from tracker.services.admin import create_unit, create_user
 
-PASSWORD = "demo-2026"
+PASSWORD = "demo-2026-tracker"
 
 BINH_THANH_WARDS = ("1", "2", "3", "5", "6", "7", "11", "12", "13", "14", "15", "17", "19", "21", "22", "24", "25", "26",
                     "27", "28")

@@ -7,10 +7,11 @@ from tracker.models.history import HistoryEntry
 from tracker.models.outbox import OutboxMessage
 from tracker.models.reception_days import ReceptionDay
 from tracker.models.units import Unit
-from tracker.models.users import ApiToken, LoginFailure, User
+from tracker.models.users import ApiToken, LoginThrottle, User, UserSession
 
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
-    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User",
+    "IdempotencyKey", "LoginThrottle", "OutboxMessage", "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision",
+    "Unit", "User", "UserSession",
     "supervision_cases", "visit_cases",
 ]

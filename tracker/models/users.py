@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base
@@ -11,6 +11,10 @@ from tracker.models.types import UTCDateTime, check_in, utcnow
 from tracker.models.units import Unit
 
 ROLES = ("admin", "reception", "agency", "supervisor", "leader")
+# Why a session ended: the user signed out or ended it from their list, changed their
+# password, an administrator revoked it, or the user was deactivated.
+THROTTLE_SCOPES = ("pair", "username", "address")
+END_REASONS = ("signed_out", "ended_by_user", "password_changed", "revoked", "deactivated")
 
 
 class User(Base):
@@ -68,12 +72,41 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(Base):
-    """A failed sign-in, kept for a while to slow down and then refuse password guessing."""
+class LoginThrottle(Base):
+    """Failed sign-ins of one key within a window: a username and address pair, a username, or
+    an address (tracker/services/signin.py). `blocked_until` is when the key may try again."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key", name="scope_key"),
+                      CheckConstraint(check_in("scope", THROTTLE_SCOPES), name="scope"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(150))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    blocked_until: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class UserSession(Base):
+    """A person's signed-in session, kept on the server so that it can end at once.
+
+    The cookie carries only a random secret; its SHA-256 is stored. A session is live while
+    `ended_at` is empty and `expires_at` is ahead; signing out, a password change, an
+    administrator's revocation and deactivating the user set `ended_at` and `end_reason`."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (CheckConstraint(f"end_reason IS NULL OR {check_in('end_reason', END_REASONS)}", name="end_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")

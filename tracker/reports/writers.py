@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from tracker.reports.neutral import as_text, csv_text, xlsx_value
 from tracker.reports.table import Column, Sheet, Table
 
 _THIN = Side(style="thin")
@@ -35,7 +36,7 @@ def new_workbook() -> Workbook:
 
 def _cell(ws: Any, value: object, *, bold: bool = False, italic: bool = False, align: Alignment | None = None,
           border: bool = False, number_format: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     if bold or italic:
         cell.font = Font(bold=bold, italic=italic)
     if align is not None:
@@ -147,7 +148,7 @@ def _csv_value(value: object) -> object:
         return ""
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".")
-    return value
+    return csv_text(value)
 
 
 def write_csv(table: Table, stream: IO[bytes]) -> None:
@@ -156,9 +157,9 @@ def write_csv(table: Table, stream: IO[bytes]) -> None:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         out = csv.writer(text)
-        out.writerow(["Mã đơn vị", table.unit_heading] + [_heading(c) for c in table.columns])
+        out.writerow([csv_text(text) for text in ["Mã đơn vị", table.unit_heading, *(_heading(c) for c in table.columns)]])
         for row in [*table.rows, table.total]:
-            out.writerow([row.code, row.label] + [_csv_value(_value(v)) for v in row.values])
+            out.writerow([csv_text(row.code), csv_text(row.label)] + [_csv_value(_value(v)) for v in row.values])
     finally:
         text.flush()
         text.detach()
@@ -171,7 +172,7 @@ def write_rows_xlsx(title: str, header: list[str], rows: Iterable[Sequence[objec
     ws.append([_cell(ws, text, bold=True) for text in header])
     count = 0
     for row in rows:
-        ws.append([_value(v) for v in row])
+        ws.append([xlsx_value(ws, _value(v)) for v in row])
         count += 1
     wb.save(stream)
     return count
@@ -183,7 +184,7 @@ def write_rows_csv(header: list[str], rows: Iterable[Sequence[object]], stream: 
     count = 0
     try:
         out = csv.writer(text)
-        out.writerow(header)
+        out.writerow([csv_text(text) for text in header])
         for row in rows:
             out.writerow([_csv_value(_value(v)) for v in row])
             count += 1

@@ -18,9 +18,8 @@ from tracker.models import Case, Dialogue, DialoguePlan, ReceptionVisit, Supervi
 from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, VisitIn
 from tracker.services.cases import add_petitioners, new_case
 from tracker.services.common import case_unit, effective_date, engine_for, get_or_404, unit_by_code
-from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from_workflow
+from tracker.services.errors import ENGINE_REFUSALS, Conflict, Forbidden, NotFound, Refused, from_workflow
 from workflows.definitions.base import Role
-from workflows.engine import WorkflowError
 
 T = TypeVar("T")
 
@@ -95,7 +94,7 @@ def record_opinion(session: Session, actor: Actor, dialogue_id: int, data: Opini
             "dialogue_opinion", effective_on=dialogue.held_on,
             state="settled_on_spot" if data.settled_on_spot else "assigned", due_on=data.due_on,
         )
-    except WorkflowError as error:
+    except ENGINE_REFUSALS as error:
         raise from_workflow(error) from error
     case = new_case(
         session, actor, kind="dialogue_opinion", step=step, received_unit=dialogue.host_unit, subject=data.subject,
@@ -156,7 +155,7 @@ def issue_recommendation(session: Session, actor: Actor, supervision_id: int, da
         raise Refused("Kiến nghị trước ngày giám sát / issued before the supervision started", {"fields": {"issued_on": "too early"}})
     try:
         step = engine_for(session).start("supervision_recommendation", effective_on=issued_on, due_on=data.due_on)
-    except WorkflowError as error:
+    except ENGINE_REFUSALS as error:
         raise from_workflow(error) from error
     subject = data.content if len(data.content) <= 200 else data.content[:197] + "..."
     return new_case(

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.auth import policy
+from tracker.auth import passwords, policy
 from tracker.auth.policy import Actor, Operation
 from tracker.models import ApiToken, CalendarOverride, Unit, User
 from tracker.schemas import UnitIn, UserIn
@@ -47,7 +47,9 @@ def create_unit(session: Session, actor: Actor | None, data: UnitIn) -> Unit:
     if session.scalar(select(Unit.id).where(Unit.code == data.code)):
         raise Conflict(f"Mã đơn vị {data.code} đã có / unit code {data.code} exists", code="duplicate")
     parent = unit_by_code(session, data.parent_code, field="parent_code") if data.parent_code else None
-    if actor is not None and parent is not None and not parent.path.startswith(actor.unit.path):
+    if actor is not None and parent is None and data.kind == "province":
+        raise Forbidden("Chỉ quản trị viên quốc gia tạo tỉnh / only the national administrator creates a province")
+    if actor is not None and parent is not None and not policy.may_create_unit_under(actor, parent):
         raise Forbidden("Đơn vị cha ngoài phạm vi / the parent unit is outside your jurisdiction")
     if parent is None and data.kind != "province":
         raise Refused("Chỉ cấp tỉnh không có đơn vị cha / only a province has no parent", {"fields": {"parent_code": "required"}})
@@ -88,6 +90,8 @@ def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
     if session.scalar(select(User.id).where(User.username == data.username)):
         raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
     unit = unit_by_code(session, data.unit, field="unit")
+    if (weak := passwords.problem(data.password, data.username)) is not None:
+        raise Refused(weak, {"fields": {"password": weak}})
     if data.role == Role.SUPERVISOR and not unit.is_board:
         raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a front committee or inspection board",
                       {"fields": {"unit": "not a board"}})

@@ -31,7 +31,7 @@ from tracker.services.common import (
     tracking_code_key,
     unit_by_code,
 )
-from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from_workflow
+from tracker.services.errors import ENGINE_REFUSALS, Conflict, Forbidden, NotFound, Refused, from_workflow
 from tracker.services.history import append_entry
 from tracker.services.outbox import notify_unit
 from tracker.text import fold
@@ -44,9 +44,17 @@ def add_petitioners(case: Case, petitioners: list[PetitionerIn]) -> None:
     """Attach petitioners to a case, with their accent-free search keys."""
     for position, p in enumerate(petitioners):
         case.petitioners.append(
-            Petitioner(position=position, full_name=p.full_name, name_search=fold(p.full_name),
+            Petitioner(position=position, full_name=p.full_name, name_search=search_key(p.full_name, Petitioner.name_search),
                        id_number=p.id_number, phone=p.phone, address=p.address)
         )
+
+
+def search_key(text: str, column: InstrumentedAttribute[str]) -> str:
+    """The accent-free search key of `text`, cut to its column: folding can lengthen text
+    (a Hangul syllable becomes two or three letters), and PostgreSQL refuses an overlong value."""
+    length = getattr(column.type, "length", None)
+    key = fold(text)
+    return key[:length] if length else key
 
 
 def _board_of(session: Session, case: Case) -> int | None:
@@ -61,7 +69,7 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
     case = Case(
         tracking_code=new_tracking_code(), kind=kind, workflow_version=definitions.latest(kind).version,
         state=step.to_state, channel=channel,
-        received_unit=received_unit, subject=subject, subject_search=fold(subject), content=content,
+        received_unit=received_unit, subject=subject, subject_search=search_key(subject, Case.subject_search), content=content,
         received_at=received_at, received_on=step.effective_on, last_effective_on=step.effective_on,
         due_on=step.due_on, clock_started_on=step.clock_started_on, period_end_on=step.period_end_on, rule_set=step.rule_set,
         round=step.flags.round, created_by_id=actor.id, **columns,
@@ -103,7 +111,7 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
     try:
         step = engine_for(session).start(data.kind, effective_on=received_on, flags=flags,
                                          overrides=answering.period_overrides())
-    except WorkflowError as error:
+    except ENGINE_REFUSALS as error:
         raise from_workflow(error) from error
     case = new_case(
         session, actor, kind=data.kind, step=step, received_unit=unit, subject=data.subject, content=data.content,
@@ -237,7 +245,7 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
     try:
         step = engine.fire(case, data.trigger, role=actor.role, effective_on=effective_on, data=data.data,
                            overrides=_overrides_for(session, case, spec, data))
-    except WorkflowError as error:
+    except ENGINE_REFUSALS as error:
         raise from_workflow(error) from error
     if step.delivered_on is not None and step.delivered_on != case.delivered_on:
         effective_date(step.delivered_on, field="delivered_on")  # never in the future

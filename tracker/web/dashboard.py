@@ -93,6 +93,9 @@ def _units_in_area(session: Any) -> list[Unit]:
     return sorted(units, key=lambda u: (len(u.ancestor_ids), u.name))
 
 
+DRILLDOWN_KEYS = ("unit", "from", "to", "subunits", "figure", "row")
+
+
 @bp.get("/dashboard/records")
 def drilldown() -> Response | str | tuple[str, int]:
     """The records behind one count of the dashboard: same unit, period and definition."""
@@ -113,7 +116,9 @@ def drilldown() -> Response | str | tuple[str, int]:
     except ServiceError as refused:
         return render_template("drilldown.html", error=refused.message, args=args), refused.status
     headings, rows = _table(found.items)
-    base = {k: v for k, v in args.items() if k != "page"}
+    # Only the drill-down's own keys go back into links: url_for reads others (`_external`,
+    # `_method`, `endpoint`...) as its own arguments.
+    base = {k: args[k][:100] for k in DRILLDOWN_KEYS if k in args}
     pages = -(-found.total // found.per_page)
     previous = url_for("web.drilldown", **base, page=page - 1) if page > 1 else None
     following = url_for("web.drilldown", **base, page=page + 1) if page < pages else None

@@ -15,13 +15,12 @@ from tracker.schemas import LoginIn
 from tracker.services import signin
 from tracker.services.errors import TooManyAttempts
 from tracker.web.blueprint import bp
+from tracker.web.redirects import safe_next
 
 
 def _safe_next(target: str | None) -> str:
-    # Only a path on this site: an open redirect would hand a signed-in user to anyone.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.index")
+    # Only a page of this site: an open redirect would hand a signed-in user to anyone.
+    return safe_next(target, url_for("web.index"))
 
 
 def _form_csrf_ok() -> bool:
@@ -56,6 +55,7 @@ def login() -> Response | tuple[str, int] | str:
         return render_template("login.html", next=next_page, username=form.username,
                                error="Sai tên đăng nhập hoặc mật khẩu / wrong username or password"), 401
     sessions.start_session(user)
+    boundary.commit()  # the session's row, which the next request looks up
     return redirect(next_page)
 
 
@@ -64,4 +64,5 @@ def logout() -> Response:
     """Sign out (the form carries the CSRF token, so no other site can sign anyone out)."""
     if _form_csrf_ok():
         sessions.end_session()
+        boundary.commit()
     return redirect(url_for("web.login"))
