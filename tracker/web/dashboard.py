@@ -27,7 +27,6 @@ from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
 from tracker.web.blueprint import bp
 from tracker.web.i18n import kind_label, state_label
-from workflows import definitions
 
 GROUPS = (("cases", "Đơn thư", "Petitions"), ("dialogues", "Đối thoại", "Dialogues"),
           ("supervisions", "Giám sát", "Supervision"))
