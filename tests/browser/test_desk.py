@@ -61,9 +61,11 @@ def test_the_desk_logs_a_complaint_and_a_denunciation_and_warns_of_the_same_citi
     visits = page.locator("table").first.inner_text()
     assert code in visits and "2" in visits  # one visit, two people, both cases
     page.set_viewport_size(PHONE)
-    for path in ("/", "/cases/new", "/cases", page.locator("table a").first.get_attribute("href")):
+    case_path = page.locator("table a").first.get_attribute("href")
+    for path in ("/", "/cases/new", "/cases", case_path, f"{case_path}/receipt"):
         page.goto(path)
         assert no_sideways_scroll(page), path
+    shot(page, "receipt-390")
     page.goto("/cases/new")
     shot(page, "intake-390")
 

@@ -84,18 +84,23 @@ def test_the_dashboard_needs_a_signed_in_user(client):
     assert client.get("/dashboard/records").status_code == 302
 
 
-def test_the_dashboard_shows_the_areas_figures_with_every_definition(client, clerk, intake):
+def test_the_dashboard_shows_the_areas_figures_with_every_definition_in_the_chosen_language(client, clerk, intake):
     from tracker.services import metrics as metrics_service
 
     intake(clerk)
     intake(clerk, kind="feedback", subject="Phản ánh đèn đường")
     sign_in(client, clerk.username)
-    page = client.get("/dashboard?year=2026&part=H1").get_data(as_text=True)
+    page = client.get("/dashboard?year=2026&part=H1").get_data(as_text=True).replace("&#39;", "'")
     assert "Số liệu tính từ ngày 01/01/2026 đến ngày 30/06/2026" in page
     for figure in metrics_service.definitions():
-        assert figure.label.vi in page and figure.definition.parts("en")[0][1] in page.replace("&#39;", "'")
+        assert figure.label.vi in page and figure.definition.parts("vi")[0][1] in page
     links = re.findall(r'href="(/dashboard/records\?[^"]*figure=cases\.received[^"]*)"', page)
     assert links  # every count opens its records
+    client.set_cookie("lang", "en")
+    english = client.get("/dashboard?year=2026&part=H1").get_data(as_text=True).replace("&#39;", "'")
+    for figure in metrics_service.definitions():
+        assert figure.label.en in english and figure.definition.parts("en")[0][1] in english
+    assert "Số liệu tính từ ngày" not in english
 
 
 def test_a_count_opens_the_cases_behind_it_without_a_denouncers_name(client, clerk, intake):

@@ -26,7 +26,7 @@ from tracker.services import metrics as metrics_service
 from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
 from tracker.web.blueprint import bp
-from workflows import definitions
+from tracker.web.i18n import kind_label, state_label
 
 GROUPS = (("cases", "Đơn thư", "Petitions"), ("dialogues", "Đối thoại", "Dialogues"),
           ("supervisions", "Giám sát", "Supervision"))
@@ -147,8 +147,7 @@ def _table(items: list[Any]) -> tuple[list[tuple[str, str]], list[list[Any]]]:
     for item in items:
         values = {name: getattr(item, name) for name in columns}
         if isinstance(item, CaseItem):
-            workflow = definitions.latest(item.kind)
-            values["kind"] = workflow.label_vi
-            values["state"] = next((s.label_vi for s in workflow.states if s.name == item.state), item.state)
+            values["kind"] = kind_label(item.kind)
+            values["state"] = state_label(item.kind, item.state)
         rows.append([values[name] for name in columns])
     return [HEADINGS.get(name, (name, name)) for name in columns], rows

@@ -64,6 +64,16 @@ def pick(text: str | None) -> str:
     return en if language() == "en" else vi
 
 
+def in_language(vi: str, en: str) -> str:
+    """The Vietnamese or the English of a pair, by the page's language."""
+    return en if language() == "en" else vi
+
+
+def words(text: object) -> str:
+    """The page's language of an object carrying `.vi` and `.en` (a figure's label)."""
+    return str(getattr(text, "en" if language() == "en" else "vi"))
+
+
 def date_text(value: dt.date | dt.datetime | None) -> str:
     """dd/mm/yyyy; a timestamp is first put in Vietnam's time."""
     if value is None:
@@ -173,7 +183,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     Babel(app, locale_selector=language, default_translation_directories=str(target))
-    app.jinja_env.filters.update(pick=pick, d=date_text, t=time_text)
+    app.jinja_env.filters.update(pick=pick, d=date_text, t=time_text, words=words)
     app.jinja_env.globals.update(kind_label=kind_label, state_label=state_label, trigger_label=trigger_label,
-                                 label=label, reception_label=reception_label, labels=LABELS,
+                                 label=label, reception_label=reception_label, labels=LABELS, in_language=in_language,
                                  languages=LANGUAGES, get_locale=get_locale, language=language)
