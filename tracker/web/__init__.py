@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from tracker.boundary import request_session
 from tracker.services.overview import desk_overview
-from tracker.web import dashboard, signin, track  # noqa: F401 - register their pages
+from tracker.web import dashboard, inbox, signin, track  # noqa: F401 - register their pages
 from tracker.web.blueprint import bp
 
 
@@ -24,3 +24,4 @@ def init_app(app: Flask) -> None:
     """Register the pages and what every template may use."""
     app.register_blueprint(bp)
     app.context_processor(lambda: {"csrf_token": generate_csrf})
+    inbox.init_app(app)
