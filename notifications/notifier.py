@@ -65,7 +65,7 @@ class Notifier:
             queue = self.queue()
             with self.redis().pipeline() as pipe:
                 for row_id in ids:
-                    queue.enqueue("notifications.jobs.deliver", row_id, retry=Retry(max=retries, interval=list(self.settings.backoff)),
+                    queue.enqueue("notifications.jobs.deliver", row_id, retry=Retry(max=retries, interval=list(self.settings.backoff) or 0),
                                   pipeline=pipe, description=f"deliver outbox row {row_id}")
                 pipe.execute()
         except RedisError as error:
