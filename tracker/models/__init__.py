@@ -5,12 +5,13 @@ from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
 from tracker.models.history import HistoryEntry
 from tracker.models.outbox import InboxItem, NotificationPreference, OutboxDelivery, OutboxMessage
+from tracker.models.reception_days import ReceptionDay
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
     "IdempotencyKey", "InboxItem", "LoginFailure", "NotificationPreference", "OutboxDelivery", "OutboxMessage",
-    "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
+    "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]

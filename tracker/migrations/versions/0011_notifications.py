@@ -7,7 +7,7 @@
 - inbox_items: the in-app inbox. notification_preferences: channels, digest, language per person.
 
 Revision ID: 0011_notifications
-Revises: 0008_board_guard
+Revises: 0010_reception_days
 Create Date: 2026-12-01 22:16:16.604685
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision = '0011_notifications'
-down_revision = '0008_board_guard'
+down_revision = '0010_reception_days'
 branch_labels = None
 depends_on = None
 
