@@ -34,7 +34,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE_URL=default_database_url(app.instance_path),
         REDIS_URL=None,
-        SMTP_URL=None,
         SECRET_KEY=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -45,7 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TRUSTED_PROXIES=0,
         JSON_SORT_KEYS=False,
     )
-    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY", "TRUSTED_PROXIES"):
+    from tracker import notify
+
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TRUSTED_PROXIES", *notify.ENVIRONMENT):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if config:
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    notify.init_app(app)
 
     from tracker import api, headers, ratelimit, web
 

@@ -4,14 +4,14 @@ from tracker.models.activity import Dialogue, DialoguePlan, ReceptionVisit, Supe
 from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
 from tracker.models.history import HistoryEntry
-from tracker.models.outbox import OutboxMessage
+from tracker.models.outbox import InboxItem, NotificationPreference, OutboxDelivery, OutboxMessage
 from tracker.models.reception_days import ReceptionDay
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginThrottle, User, UserSession
 
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
-    "IdempotencyKey", "LoginThrottle", "OutboxMessage", "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision",
-    "Unit", "User", "UserSession",
+    "IdempotencyKey", "InboxItem", "LoginThrottle", "NotificationPreference", "OutboxDelivery", "OutboxMessage",
+    "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User", "UserSession",
     "supervision_cases", "visit_cases",
 ]

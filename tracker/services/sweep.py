@@ -22,6 +22,7 @@ from tracker.models import Case
 from tracker.services.cases import fire_as_system
 from tracker.services.common import engine_for
 from tracker.services.errors import Refused
+from tracker.services import reminders
 
 
 @dataclass
@@ -44,6 +45,14 @@ class SweepReport:
     def changed(self) -> int:
         """Records changed by every step together."""
         return sum(step.changed for step in self.steps)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many records each step changed, by step name."""
+        return {step.name: step.changed for step in self.steps}
+
+    def __str__(self) -> str:
+        return f"sweep {self.on.isoformat()}: " + ", ".join(f"{name} {count}" for name, count in self.counts.items())
 
 
 SweepStep = Callable[[Session, dt.date], StepReport]
@@ -73,8 +82,24 @@ def close_final_decisions(session: Session, on: dt.date) -> StepReport:
     return report
 
 
-# The steps, in the order they run; other modules append theirs.
-STEPS: list[SweepStep] = [close_final_decisions]
+def counted(step: Callable[[Session, dt.date], int]) -> SweepStep:
+    """A step that only counts what it did, reported under its function's name."""
+
+    def run_step(session: Session, on: dt.date) -> StepReport:
+        return StepReport(step.__name__, step(session, on))
+
+    run_step.__name__ = step.__name__
+    return run_step
+
+
+# The steps, in the order they run: decisions become final before reminders and escalations
+# look at what is still open; pending deliveries are handed on last.
+STEPS: list[SweepStep] = [
+    close_final_decisions,
+    counted(reminders.remind_due_soon),
+    counted(reminders.escalate_overdue),
+    counted(reminders.requeue_pending),
+]
 
 
 def run(session: Session, on: dt.date | None = None) -> SweepReport:

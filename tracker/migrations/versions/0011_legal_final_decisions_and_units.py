@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_legal'
-down_revision = '0010_reception_days'
+down_revision = '0008_login_throttles'
 branch_labels = None
 depends_on = None
 
