@@ -1,5 +1,6 @@
-"""Units: the administrative tree (province > district > commune) and the agencies,
-Fatherland Front committees and People's Inspection Boards attached to it."""
+"""Units: the administrative tree (province > district > commune) and the agencies and
+supervisory boards attached to it: Fatherland Front committees, People's Inspection Boards and
+community investment supervision boards."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
 
-UNIT_KINDS = ("province", "district", "commune", "agency", "front_committee", "inspection_board")
-BOARD_KINDS = ("front_committee", "inspection_board")
+# The supervisory boards (DOMAIN.md §6): the one list every rule about boards reads.
+BOARD_KINDS = ("front_committee", "inspection_board", "investment_board")
+UNIT_KINDS = ("province", "district", "commune", "agency", *BOARD_KINDS)
 
 
 class Unit(Base):
@@ -36,7 +38,8 @@ class Unit(Base):
 
     @property
     def is_board(self) -> bool:
-        """True for a Fatherland Front committee or a People's Inspection Board."""
+        """True for a supervisory board: a Fatherland Front committee, a People's Inspection Board
+        or a community investment supervision board."""
         return self.kind in BOARD_KINDS
 
     @property

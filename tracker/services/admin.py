@@ -32,6 +32,8 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     "agency": _GOVERNMENT,
     "front_committee": _GOVERNMENT,
     "inspection_board": ("commune", "district", "agency"),  # also in state agencies and enterprises
+    # Set up in a commune by its Front committee to watch the projects carried out there (DCCS 2022).
+    "investment_board": ("commune",),
 }
 
 
@@ -89,7 +91,7 @@ def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
         raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
     unit = unit_by_code(session, data.unit, field="unit")
     if data.role == Role.SUPERVISOR and not unit.is_board:
-        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a front committee or inspection board",
+        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a supervisory board",
                       {"fields": {"unit": "not a board"}})
     user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, unit=unit,
                 email=data.email, full_name=data.full_name)

@@ -183,7 +183,7 @@ def _superior_unit(session: Session, case: Case, code: object) -> Unit:
         return target
     level = case.resolving_unit
     # An agency decides in the name of the People's Committee it belongs to.
-    while level.kind in ("agency", "front_committee", "inspection_board") and level.parent is not None:
+    while (level.kind == "agency" or level.is_board) and level.parent is not None:
         level = level.parent
     if level.parent is None:
         raise Refused("Không có cấp trên trong hệ thống; nêu đơn vị / no superior unit in the system: name one",
