@@ -44,9 +44,10 @@ def seeded(steps, person):
     steps.denunciation()
     opinion = steps.opinion("assigned")
     recommendation = steps.recommendation("answered")
+    project = steps.project()
     return {
         "path": {"case_id": case.id, "dialogue_id": opinion.dialogue_id, "supervision_id": recommendation.supervision_id,
-                 "tracking_code": case.tracking_code, "token_id": 2_000_000_000},
+                 "tracking_code": case.tracking_code, "token_id": 2_000_000_000, "project_id": project.id},
         "token": person("admin").token,
     }
 
