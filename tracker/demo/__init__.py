@@ -3,7 +3,8 @@
 A province with an urban district of 20 wards and a town of 11 communes (as in the seed
 articles), a few thousand petitions of every kind spread over the last two years and moved
 as far as they would have got by today — some overdue —, dialogue plans and sessions whose
-opinions are mostly settled on the spot, and supervisions with their recommendations.
+opinions are mostly settled on the spot, and supervisions with their recommendations —
+among them those of community investment supervision boards over the communes' projects.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from tracker import clock, database
+from tracker.demo.investment import add_investment_boards
 from tracker.demo.scenarios import DemoRun
 from tracker.demo.tree import PASSWORD, build_tree
 from tracker.models import Case, Unit
@@ -52,6 +54,7 @@ def load_demo(app: Flask, *, cases: int = 3000, seed: int = 2026, if_empty: bool
         for member in tqdm(members, desc="Giám sát / supervisions", unit=" ban", file=sys.stderr):
             for year in (today.year - 1, today.year):
                 run.supervisions(member, year)
+        add_investment_boards(run)
         session.flush()
         by_kind = dict(session.execute(select(Case.kind, func.count()).group_by(Case.kind)).all())
         overdue = session.scalar(select(func.count(Case.id)).where(overdue_clause(today))) or 0
