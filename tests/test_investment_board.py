@@ -23,6 +23,12 @@ D = dt.date
 VN = dt.timezone(dt.timedelta(hours=7))
 
 
+@pytest.fixture(autouse=True)
+def _today(clock_at):
+    """These tests happen on 30/06/2026."""
+    clock_at(D(2026, 6, 30))
+
+
 @pytest.fixture()
 def places(tree, make_unit):
     """Long Hoa ward (Hòa Thành) and Ward 1 (Bình Thạnh), each with its investment supervision

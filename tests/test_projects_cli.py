@@ -2,11 +2,19 @@
 operator scripts them; and the migration that brings them to a database holding data."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.test_cli import a_refusal, demo, sql, tracker  # noqa: F401 - the `tracker` and `demo` fixtures
 from tracker.migrate import upgrade
+
+
+@pytest.fixture(autouse=True)
+def _today(clock_at):
+    """These tests happen on 30/06/2026."""
+    clock_at(dt.date(2026, 6, 30))
 
 
 @pytest.fixture()

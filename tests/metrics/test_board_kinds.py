@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from tests.metrics.conftest import D
 from tracker.metrics import FIGURES
 from tracker.metrics.results import SupervisionFigures
@@ -12,6 +14,12 @@ from tracker.models.units import BOARD_KINDS
 from tracker.services import metrics as service
 
 SPLIT = ("sessions", "recommendations", "answered")
+
+
+@pytest.fixture(autouse=True)
+def _today(clock_at):
+    """These tests happen on 01/07/2026."""
+    clock_at(D(2026, 7, 1))
 
 
 def _by_kind(figures: SupervisionFigures, key: str) -> dict[str, int]:

@@ -2,7 +2,10 @@
 (DCCS 2022, DOMAIN.md §6): record one, list those of an area, read one with its supervisions."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -100,3 +103,36 @@ def supervisions_of(session: Session, project: Project) -> list[tuple[Supervisio
             assert case.supervision_id is not None
             recommendations[case.supervision_id].append(case)
     return [(s, recommendations[s.id]) for s in supervisions]
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """What a board's page shows: the projects of its area with how many times it supervised
+    each, and (for a board's member) the board's supervisions and the recommendations it issued."""
+
+    projects: list[tuple[Project, int]]
+    supervisions: list[Supervision]
+    recommendations: list[Case]
+    today: dt.date
+
+
+def board_view(session: Session, actor: Actor, limit: int = 200) -> BoardView:
+    """The projects of the actor's area; for a board member, also the board's own supervisions
+    and recommendations, newest first."""
+    rows, _ = list_projects(session, actor, ListQuery(per_page=limit))
+    board_id = actor.unit.id if actor.unit.is_board else None
+    counts: dict[int, int] = {}
+    supervisions: list[Supervision] = []
+    recommendations: list[Case] = []
+    if board_id is not None:
+        counted = session.execute(
+            select(Supervision.project_id, func.count(Supervision.id))
+            .where(Supervision.board_unit_id == board_id, Supervision.project_id.is_not(None))
+            .group_by(Supervision.project_id)).all()
+        counts = {project_id: n for project_id, n in counted if project_id is not None}
+        supervisions = list(session.scalars(select(Supervision).where(Supervision.board_unit_id == board_id)
+                                            .order_by(Supervision.started_on.desc(), Supervision.id.desc()).limit(limit)))
+        recommendations = list(session.scalars(
+            select(Case).join(Supervision, Supervision.id == Case.supervision_id)
+            .where(Supervision.board_unit_id == board_id).order_by(Case.received_on.desc(), Case.id.desc()).limit(limit)))
+    return BoardView([(p, counts.get(p.id, 0)) for p in rows], supervisions, recommendations, clock.today())

@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from tracker.boundary import request_session
 from tracker.services.overview import desk_overview
-from tracker.web import dashboard, signin, track  # noqa: F401 - register their pages
+from tracker.web import dashboard, projects, signin, track  # noqa: F401 - register their pages
 from tracker.web.blueprint import bp
 
 
