@@ -62,7 +62,7 @@ def test_a_bad_project_is_refused_with_a_message_and_nothing_written(ward, args)
 
 
 def test_the_migration_brings_boards_and_projects_to_a_database_with_data(empty_db_url):
-    upgrade(empty_db_url, "0002")
+    upgrade(empty_db_url, "0008_board_guard")
     engine = create_engine(empty_db_url)
     try:
         with engine.begin() as conn:

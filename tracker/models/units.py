@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
 
-# The supervisory boards (DOMAIN.md §6): the one list every rule about boards reads.
+# The supervisory boards (DOMAIN.md §6): they watch units and cases, never receive or resolve one.
+# The one definition of the set every rule about boards reads; adding a kind also takes a
+# migration that recreates the database's guard with the new list (tracker/models/board_guard.py).
 BOARD_KINDS = ("front_committee", "inspection_board", "investment_board")
 UNIT_KINDS = ("province", "district", "commune", "agency", *BOARD_KINDS)
 

@@ -1,12 +1,13 @@
 """investment board and projects
 
 - units.kind: a third supervisory board, the community investment supervision board
-  (`investment_board`, DCCS 2022, DOMAIN.md §6).
+  (`investment_board`, DCCS 2022, DOMAIN.md §6); the database's guard against a board as a
+  case's unit (tracker/models/board_guard.py) is created again with it.
 - projects: the investment projects carried out in a commune, which that board supervises.
 - supervisions.project_id: a supervision whose scope is a project.
 
 Revision ID: 0016_investment_board
-Revises: 0002
+Revises: 0008_board_guard
 Create Date: 2026-12-01 22:30:00
 """
 from __future__ import annotations
@@ -14,20 +15,35 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from tracker.models import board_guard
+
 revision = '0016_investment_board'
-down_revision = '0002'
+down_revision = '0008_board_guard'
 branch_labels = None
 depends_on = None
 
+# The board kinds before and after this revision, frozen as they were then.
+BOARDS_BEFORE = ("front_committee", "inspection_board")
+BOARDS_AFTER = ("front_committee", "inspection_board", "investment_board")
 KINDS_BEFORE = "kind IN ('province', 'district', 'commune', 'agency', 'front_committee', 'inspection_board')"
 KINDS_AFTER = ("kind IN ('province', 'district', 'commune', 'agency', 'front_committee', 'inspection_board', "
                "'investment_board')")
 
 
+def _guard(kinds: tuple[str, ...] | None) -> None:
+    """Drop the board guard, and create it again for `kinds` (SQLite copies `units` to alter it,
+    which its triggers would not survive, so the guard is dropped first)."""
+    dialect = op.get_bind().dialect.name
+    for statement in board_guard.drop_sql(dialect) + (board_guard.create_sql(dialect, kinds) if kinds else []):
+        op.execute(statement)
+
+
 def upgrade() -> None:
+    _guard(None)
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_units_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_units_kind'), KINDS_AFTER)
+    _guard(BOARDS_AFTER)
 
     op.create_table('projects',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -71,6 +87,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_projects_unit_id'))
 
     op.drop_table('projects')
+    _guard(None)
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_units_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_units_kind'), KINDS_BEFORE)
+    _guard(BOARDS_BEFORE)
