@@ -12,6 +12,7 @@ from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
-    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "Project", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User",
+    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "Project", "ReceptionDay", "ReceptionVisit",
+    "Supervision", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]
