@@ -1,4 +1,4 @@
-"""The `tracker` command: schema, units, users, calendar, history, demo data, server.
+"""The `tracker` command: schema, units, users, calendar, projects, history, demo data, server.
 
 Every command takes --database-url and otherwise reads DATABASE_URL (default: the SQLite
 file in the instance folder). A refused command prints why and exits 1, never a traceback.
@@ -222,6 +222,53 @@ def calendar_list(app: Flask) -> None:
     with database(app).transaction() as session:
         for row in list_calendar_days(session):
             click.echo(f"{row.day:%d/%m/%Y}\t{row.kind}\t{row.note}")
+
+
+@main.group()
+def projects() -> None:
+    """Investment projects of the communes, watched by community investment supervision boards."""
+
+
+@projects.command("create")
+@click.option("--unit", "unit_code", required=True, help="the commune (or its agency) the project belongs to")
+@click.option("--name", required=True)
+@click.option("--investor", required=True, help="the investor as the investment decision names it")
+@click.option("--investor-unit", default=None, help="the investor's unit code, when it is a unit of the tracker")
+@click.option("--location", default=None)
+@click.option("--budget-vnd", type=int, default=None, help="total investment in đồng")
+@click.option("--started-on", default=None, help="YYYY-MM-DD")
+@click.option("--planned-completion-on", default=None, help="YYYY-MM-DD")
+@click.option("--status", default=None, help="preparing, in_progress, suspended or completed")
+@with_app
+def projects_create(app: Flask, unit_code: str, name: str, investor: str, investor_unit: str | None, location: str | None,
+                    budget_vnd: int | None, started_on: str | None, planned_completion_on: str | None,
+                    status: str | None) -> None:
+    """Record an investment project of a commune; prints its id."""
+    from tracker.schemas import ProjectIn
+    from tracker.services.projects import create_project
+
+    data = ProjectIn(unit=unit_code, name=name, investor=investor, investor_unit=investor_unit, location=location,
+                     budget_vnd=budget_vnd, status=status,
+                     started_on=_date(started_on, "--started-on") if started_on else None,
+                     planned_completion_on=_date(planned_completion_on, "--planned-completion-on") if planned_completion_on
+                     else None)
+    with database(app).transaction() as session:
+        project = create_project(session, None, data)
+        click.echo(f"{project.id}\t{project.unit.code}\t{project.name}")
+
+
+@projects.command("list")
+@click.option("--unit", "unit_code", default=None, help="only the projects of this unit's tree")
+@with_app
+def projects_list(app: Flask, unit_code: str | None) -> None:
+    """List the projects (id, unit, status, start, planned completion, budget, name)."""
+    from tracker.services.projects import all_projects
+
+    with database(app).transaction() as session:
+        for p in all_projects(session, unit_code):
+            budget = f"{p.budget_vnd:,}".replace(",", ".") if p.budget_vnd is not None else "-"
+            dates = "\t".join(f"{d:%d/%m/%Y}" if d else "-" for d in (p.started_on, p.planned_completion_on))
+            click.echo(f"{p.id}\t{p.unit.code}\t{p.status}\t{dates}\t{budget}\t{p.name}")
 
 
 @main.group()

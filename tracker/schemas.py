@@ -23,6 +23,7 @@ from pydantic import (
 
 from tracker.models.activity import RECEPTION_KINDS
 from tracker.models.cases import CHANNELS, SUBJECT_AREAS
+from tracker.models.projects import PROJECT_STATUSES
 from tracker.models.units import UNIT_KINDS
 from tracker.models.users import ROLES
 from tracker.text import nfc
@@ -255,6 +256,8 @@ class PlanIn(Input):
 class ScopeIn(Input):
     unit: UnitCode | None = None
     case_ids: Annotated[list[Id], Field(max_length=1000)] = []
+    # The investment project a community investment supervision board supervises.
+    project_id: Id | None = None
 
 
 class SupervisionIn(Input):
@@ -273,7 +276,8 @@ class SupervisionIn(Input):
 
 
 class RecommendationIn(Input):
-    addressee_unit: UnitCode
+    # Optional only for a supervision of a project whose investor is a unit: it goes to the investor then.
+    addressee_unit: UnitCode | None = None
     content: Text(20_000)  # type: ignore[valid-type]
     due_on: dt.date | None = None
     issued_on: dt.date | None = None
@@ -282,6 +286,25 @@ class RecommendationIn(Input):
 class PasswordChangeIn(Input):
     current_password: Annotated[str, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
     new_password: Annotated[str, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+
+
+class ProjectIn(Input):
+    unit: UnitCode
+    name: Text(500)  # type: ignore[valid-type]
+    investor: Text(255)  # type: ignore[valid-type]
+    investor_unit: UnitCode | None = None
+    location: OptionalText(500) = None  # type: ignore[valid-type]
+    # Total investment in đồng; a whole number, never negative.
+    budget_vnd: Integer(0, 10**15) | None = None  # type: ignore[valid-type]
+    started_on: dt.date | None = None
+    planned_completion_on: dt.date | None = None
+    status: Literal[PROJECT_STATUSES] | None = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ProjectIn:
+        if self.started_on and self.planned_completion_on and self.planned_completion_on < self.started_on:
+            raise ValueError("planned_completion_on is before started_on")
+        return self
 
 
 class LoginIn(Input):

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.models import Case, Unit, User
-from tracker.schemas import DialogueIn, OpinionIn, RecommendationIn, SupervisionIn, TransitionIn
-from tracker.services import activity, cases
+from tracker.models import Case, Project, Unit, User
+from tracker.schemas import DialogueIn, OpinionIn, ProjectIn, RecommendationIn, SupervisionIn, TransitionIn
+from tracker.services import activity, cases, projects
 from tracker.services.admin import new_token
 
 ROLES = ("admin", "reception", "agency", "supervisor", "leader")
@@ -148,6 +148,12 @@ class Steps:
         if state == "issued":
             return case
         return self.fire(case, "answer", summary="Đã niêm yết")
+
+    def project(self) -> Project:
+        """An investment project of Long Hoa ward, invested in by the ward."""
+        return projects.create_project(self.session, self.person("admin").user, ProjectIn(
+            unit="HT-LH", name="Nâng cấp đường Phạm Văn Đồng", investor="UBND phường Long Hoa", investor_unit="HT-LH",
+            budget_vnd=4_500_000_000))
 
 
 def _now() -> dt.datetime:

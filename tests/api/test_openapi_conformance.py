@@ -46,10 +46,11 @@ def seeded(steps, person):
     steps.denunciation()
     opinion = steps.opinion("assigned")
     recommendation = steps.recommendation("answered")
+    project = steps.project()
     return {
         "path": {"case_id": case.id, "dialogue_id": opinion.dialogue_id, "supervision_id": recommendation.supervision_id,
                  "tracking_code": case.tracking_code, "token_id": 2_000_000_000, "session_id": 2_000_000_000,
-                 "username": "no-such-user",
+                 "username": "no-such-user", "project_id": project.id,
                  # another person's inbox message does not exist for the caller (404); a real outbox row to retry
                  "item_id": 2_000_000_000,
                  "row_id": steps.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))},

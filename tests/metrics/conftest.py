@@ -18,9 +18,19 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tracker.metrics.results import Metrics
-from tracker.models import Case, Dialogue, Supervision, Unit, User
-from tracker.schemas import CaseIn, DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, TransitionIn, VisitIn
-from tracker.services import activity, cases, metrics
+from tracker.models import Case, Dialogue, Project, Supervision, Unit, User
+from tracker.schemas import (
+    CaseIn,
+    DialogueIn,
+    OpinionIn,
+    PlanIn,
+    ProjectIn,
+    RecommendationIn,
+    SupervisionIn,
+    TransitionIn,
+    VisitIn,
+)
+from tracker.services import activity, cases, metrics, projects
 
 D = dt.date
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -91,9 +101,16 @@ class World:
     def plan(self, unit: str, year: int = 2026) -> Any:
         return activity.create_plan(self.session, self.admin, PlanIn(unit=unit, year=year, planned_sessions=2))
 
-    def supervision(self, board: str = "LH-TTND", started: dt.date = _MAR_1) -> Supervision:
+    def supervision(self, board: str = "LH-TTND", started: dt.date = _MAR_1, project: Project | None = None) -> Supervision:
         return activity.open_supervision(self.session, self.admin, SupervisionIn(
-            board_unit=board, subject="Giám sát việc giải quyết đơn thư", started_on=started))
+            board_unit=board, subject="Giám sát việc giải quyết đơn thư", started_on=started,
+            scope={"project_id": project.id} if project else None))
+
+    def project(self, unit: str = "HT-LH", name: str = "Đường giao thông nông thôn ấp Long Bình",
+                investor_unit: str | None = "HT-LH") -> Project:
+        return projects.create_project(self.session, self.admin, ProjectIn(
+            unit=unit, name=name, investor="UBND phường", investor_unit=investor_unit, budget_vnd=4_500_000_000,
+            started_on=D(2019, 9, 1), planned_completion_on=D(2021, 6, 30)))
 
     def recommendation(self, supervision: Supervision, addressee: str = "HT-LH", issued: dt.date = _MAR_5,
                        due: dt.date | None = None) -> Case:

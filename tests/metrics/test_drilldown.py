@@ -16,7 +16,7 @@ COUNTABLE = [f for f in FIGURES if f.kind is not Kind.SHARE]
 
 
 @pytest.fixture()
-def busy(world):  # type: ignore[no-untyped-def]
+def busy(world, make_unit):  # type: ignore[no-untyped-def]
     """A little of everything in Hòa Thành's first half of 2026."""
     for unit, on in (("HT", D(2026, 1, 5)), ("HT-LH", D(2026, 2, 5)), ("HT", D(2025, 12, 5))):
         world.petition("complaint", unit, on)
@@ -33,6 +33,12 @@ def busy(world):  # type: ignore[no-untyped-def]
     supervision = world.supervision("LH-TTND", D(2026, 3, 1))
     world.act(world.recommendation(supervision, "HT-LH", D(2026, 3, 2)), "answer", D(2026, 3, 10))
     world.recommendation(supervision, "HT-TNMT", D(2026, 3, 2))
+    # One supervision of each other kind of board, each with an answered recommendation.
+    world.act(world.recommendation(world.supervision("HT-MT", D(2026, 4, 1)), "HT-TNMT", D(2026, 4, 2)), "answer",
+              D(2026, 4, 9))
+    make_unit("LH-GSDT", kind="investment_board", parent=world.tree["HT-LH"], name="Ban giám sát đầu tư phường Long Hoa")
+    on_the_road = world.supervision("LH-GSDT", D(2026, 5, 4), project=world.project())
+    world.act(world.recommendation(on_the_road, "HT-LH", D(2026, 5, 6)), "answer", D(2026, 5, 20))
     return world
 
 

@@ -17,6 +17,7 @@ from tracker.api import (  # noqa: F401 - routes
     errors,
     inbox,
     metrics,
+    projects,
     supervisions,
     track,
     units,

@@ -268,11 +268,13 @@ class DialogueList(Out):
 class SupervisionOut(Out):
     id: int
     board_unit: str
+    board_kind: str = Field(description="`front_committee`, `inspection_board` or `investment_board`.")
     subject: str
     started_on: dt.date
     ended_on: dt.date | None
     scope_unit: str | None
     scope_case_ids: list[int]
+    scope_project_id: int | None = Field(description="The investment project supervised, if any (GET /projects/{id}).")
     findings: str | None
     created_at: Timestamp
 
@@ -442,7 +444,8 @@ def dialogue_out(actor: Actor, dialogue: Dialogue, opinions: list[Case]) -> Dial
 
 def supervision_out(supervision: Supervision) -> SupervisionOut:
     return SupervisionOut(
-        id=supervision.id, board_unit=supervision.board_unit.code, subject=supervision.subject,
+        id=supervision.id, board_unit=supervision.board_unit.code, board_kind=supervision.board_unit.kind,
+        subject=supervision.subject, scope_project_id=supervision.project_id,
         started_on=supervision.started_on, ended_on=supervision.ended_on,
         scope_unit=supervision.scope_unit.code if supervision.scope_unit else None,
         scope_case_ids=sorted(c.id for c in supervision.scope_cases), findings=supervision.findings,

@@ -51,6 +51,7 @@ class Operation(StrEnum):
     OPEN_SUPERVISION = "open_supervision"
     ISSUE_RECOMMENDATION = "issue_recommendation"
     MANAGE_OUTBOX = "manage_outbox"
+    RECORD_PROJECT = "record_project"
 
 
 _DESK = frozenset({Role.RECEPTION, Role.LEADER, Role.ADMIN})
@@ -71,6 +72,8 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.ISSUE_RECOMMENDATION: _BOARD,
     # Failed deliveries: seeing them and sending them again.
     Operation.MANAGE_OUTBOX: frozenset({Role.ADMIN}),
+    # A commune's investment projects are recorded by the commune and its agencies (DCCS 2022).
+    Operation.RECORD_PROJECT: frozenset({Role.RECEPTION, Role.LEADER, Role.AGENCY, Role.ADMIN}),
 }
 
 
@@ -103,9 +106,27 @@ def area_root_path(actor: Actor) -> str:
     return area_root(actor).path
 
 
+def board_watches(board: Unit, unit: Unit) -> bool:
+    """True when `unit` lies in the tree a board watches (the unit it is attached to)."""
+    watched = board.parent or board
+    return unit.path.startswith(watched.path)
+
+
 def unit_in_area(actor: Actor, unit: Unit) -> bool:
     """True when `unit` lies in the actor's area."""
     return unit.path.startswith(area_root_path(actor))
+
+
+def may_record_project(actor: Actor, unit: Unit) -> bool:
+    """True when the actor may record a project of `unit` (a commune, or an agency of a commune):
+    users of that commune or of its agencies, and administrators whose area holds it."""
+    if not may(actor, Operation.RECORD_PROJECT):
+        return False
+    if actor.role == Role.ADMIN:
+        return unit_in_area(actor, unit)
+    commune = unit if unit.kind == "commune" else unit.parent
+    own = actor.unit
+    return commune is not None and (own.id == commune.id or (own.kind == "agency" and own.parent_id == commune.id))
 
 
 def can_act_in_area(actor: Actor, case: Case) -> bool:

@@ -3,7 +3,8 @@
 A province with an urban district of 20 wards and a town of 11 communes (as in the seed
 articles), a few thousand petitions of every kind spread over the last two years and moved
 as far as they would have got by today — some overdue —, dialogue plans and sessions whose
-opinions are mostly settled on the spot, and supervisions with their recommendations.
+opinions are mostly settled on the spot, and supervisions with their recommendations —
+among them those of community investment supervision boards over the communes' projects.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from tracker import clock, database
+from tracker.demo.investment import add_investment_boards
 from tracker.demo.scenarios import PROVINCE_DEPARTMENT, DemoRun
 from tracker.demo.tree import PASSWORD, DemoTree, build_tree
 from tracker.models import Case, Unit, User
@@ -112,6 +114,7 @@ def load_demo(app: Flask, *, cases: int = 3000, seed: int = 2026, if_empty: bool
         run.not_before = reform or dt.date.min
         _activity(run, tree, [d for d in days if reform is None or d >= reform], max(first_day.year, run.not_before.year),
                   today.year, cases / 3000)
+        add_investment_boards(run)
         sweep.run(session, today)
         session.flush()
         by_kind = dict(session.execute(select(Case.kind, func.count()).group_by(Case.kind)).all())

@@ -44,6 +44,16 @@ class SupervisionFigures:
     answered: int
     answered_on_time: int
     answer_rate: float | None
+    # The same by kind of board (tracker.models.units.BOARD_KINDS).
+    sessions_front_committee: int
+    sessions_inspection_board: int
+    sessions_investment_board: int
+    recommendations_front_committee: int
+    recommendations_inspection_board: int
+    recommendations_investment_board: int
+    answered_front_committee: int
+    answered_inspection_board: int
+    answered_investment_board: int
 
 
 GROUP_TYPES: dict[str, type[Any]] = {"cases": CaseFigures, "dialogues": DialogueFigures, "supervisions": SupervisionFigures}

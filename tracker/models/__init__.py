@@ -5,6 +5,7 @@ from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
 from tracker.models.history import HistoryEntry
 from tracker.models.outbox import InboxItem, NotificationPreference, OutboxDelivery, OutboxMessage
+from tracker.models.projects import Project
 from tracker.models.reception_days import ReceptionDay
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginThrottle, User, UserSession
@@ -12,6 +13,6 @@ from tracker.models.users import ApiToken, LoginThrottle, User, UserSession
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
     "IdempotencyKey", "InboxItem", "LoginThrottle", "NotificationPreference", "OutboxDelivery", "OutboxMessage",
-    "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User", "UserSession",
+    "Petitioner", "Project", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User", "UserSession",
     "supervision_cases", "visit_cases",
 ]

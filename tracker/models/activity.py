@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base
+from tracker.models.projects import Project
 from tracker.models.types import UTCDateTime, check_in, utcnow
 from tracker.models.units import Unit
 
@@ -88,7 +89,7 @@ class Dialogue(Base):
 
 
 class Supervision(Base):
-    """A supervision held by a board over a unit or a list of cases."""
+    """A supervision held by a board over a unit, a list of cases or an investment project."""
 
     __tablename__ = "supervisions"
 
@@ -98,6 +99,8 @@ class Supervision(Base):
     started_on: Mapped[dt.date] = mapped_column(Date, index=True)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # What a community investment supervision board supervises (DOMAIN.md §6).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     findings: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -105,3 +108,4 @@ class Supervision(Base):
     board_unit: Mapped[Unit] = relationship(foreign_keys=[board_unit_id], lazy="joined")
     scope_unit: Mapped[Unit | None] = relationship(foreign_keys=[scope_unit_id], lazy="joined")
     scope_cases = relationship("Case", secondary=supervision_cases, lazy="selectin")
+    project: Mapped[Project | None] = relationship(lazy="joined")

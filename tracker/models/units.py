@@ -1,5 +1,6 @@
-"""Units: the administrative tree (province > district > commune) and the agencies,
-Fatherland Front committees and People's Inspection Boards attached to it."""
+"""Units: the administrative tree (province > district > commune) and the agencies and
+supervisory boards attached to it: Fatherland Front committees, People's Inspection Boards and
+community investment supervision boards."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,11 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
 
-UNIT_KINDS = ("province", "district", "commune", "agency", "front_committee", "inspection_board")
-# The supervisory boards: they watch units and cases, never receive or resolve one. The one
-# definition of the set; adding a kind also takes a migration that recreates the database's
-# guard with the new list (tracker/models/board_guard.py).
-BOARD_KINDS = ("front_committee", "inspection_board")
+# The supervisory boards (DOMAIN.md §6): they watch units and cases, never receive or resolve one.
+# The one definition of the set every rule about boards reads; adding a kind also takes a
+# migration that recreates the database's guard with the new list (tracker/models/board_guard.py).
+BOARD_KINDS = ("front_committee", "inspection_board", "investment_board")
+UNIT_KINDS = ("province", "district", "commune", "agency", *BOARD_KINDS)
 
 
 class Unit(Base):
@@ -42,7 +43,8 @@ class Unit(Base):
 
     @property
     def is_board(self) -> bool:
-        """True for a Fatherland Front committee or a People's Inspection Board."""
+        """True for a supervisory board: a Fatherland Front committee, a People's Inspection Board
+        or a community investment supervision board."""
         return self.kind in BOARD_KINDS
 
     @property

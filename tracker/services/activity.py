@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.auth import policy
 from tracker.auth.policy import Actor, Operation
-from tracker.models import Case, Dialogue, DialoguePlan, ReceptionVisit, Supervision, Unit
+from tracker.models import Case, Dialogue, DialoguePlan, Project, ReceptionVisit, Supervision, Unit
 from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, VisitIn
 from tracker.services.cases import add_petitioners, new_case
 from tracker.services.common import case_unit, effective_date, engine_for, get_or_404, unit_by_code
@@ -111,12 +111,13 @@ def record_opinion(session: Session, actor: Actor, dialogue_id: int, data: Opini
 # -- supervisions ------------------------------------------------------------------------------
 
 def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Supervision:
-    """A supervision held by a board over a unit or a list of cases."""
+    """A supervision held by a board over a unit, a list of cases or an investment project (the
+    scope of every supervision of a community investment supervision board)."""
     _require(actor, Operation.OPEN_SUPERVISION, "mở cuộc giám sát / open a supervision")
     board = unit_by_code(session, data.board_unit, field="board_unit")
     if not board.is_board:
-        raise Refused("Đơn vị giám sát phải là Ban giám sát / the board unit must be a front committee or inspection board",
-                      {"fields": {"board_unit": "not a board"}})
+        raise Refused("Đơn vị giám sát phải là Ban giám sát / the board unit must be a supervisory board (front committee, "
+                      "inspection board or investment supervision board)", {"fields": {"board_unit": "not a board"}})
     if actor.role == Role.SUPERVISOR and board.id != actor.unit.id:
         raise Forbidden("Chỉ mở giám sát cho Ban của mình / you may open supervisions for your own board only")
     if actor.role == Role.ADMIN and not policy.unit_in_area(actor, board):
@@ -124,7 +125,18 @@ def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Sup
     started = effective_date(data.started_on, field="started_on")
     supervision = Supervision(board_unit=board, subject=data.subject, started_on=started, ended_on=data.ended_on,
                               findings=data.findings, created_by_id=actor.id)
+    if board.kind == "investment_board" and (data.scope is None or data.scope.project_id is None):
+        raise Refused("Ban giám sát đầu tư của cộng đồng giám sát một dự án: nêu scope.project_id / a community investment "
+                      "supervision board supervises a project: name scope.project_id",
+                      {"fields": {"scope.project_id": "required"}})
     if data.scope is not None:
+        if data.scope.project_id is not None:
+            project = session.get(Project, data.scope.project_id)
+            # Only a project the actor may see and the board watches; any other does not exist for them.
+            if project is None or not policy.unit_in_area(actor, project.unit) or not policy.board_watches(board, project.unit):
+                raise Refused(f"Không có dự án {data.scope.project_id} / no project {data.scope.project_id}",
+                              {"fields": {"scope.project_id": "unknown project"}})
+            supervision.project = project
         if data.scope.unit:
             supervision.scope_unit = unit_by_code(session, data.scope.unit, field="scope.unit")
         for case_id in data.scope.case_ids:
@@ -137,15 +149,25 @@ def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Sup
     return supervision
 
 
+def _addressee(session: Session, supervision: Supervision, code: str | None) -> Unit:
+    """The unit a recommendation goes to: the one named, else the investor of the supervised project."""
+    if code is not None:
+        return unit_by_code(session, code, field="addressee_unit")
+    if supervision.project is not None and supervision.project.investor_unit is not None:
+        return supervision.project.investor_unit
+    raise Refused("Nêu đơn vị nhận kiến nghị / name the addressee_unit", {"fields": {"addressee_unit": "required"}})
+
+
 def issue_recommendation(session: Session, actor: Actor, supervision_id: int, data: RecommendationIn) -> Case:
-    """A recommendation the board addresses to a unit of the same province, state `issued`."""
+    """A recommendation the board addresses to a unit of the same province (by default, for a
+    project's supervision, the project's investor), state `issued`."""
     _require(actor, Operation.ISSUE_RECOMMENDATION, "kiến nghị / issue recommendations")
     supervision = session.get(Supervision, supervision_id)
     if supervision is None or not (
         supervision.board_unit_id == actor.unit.id or (actor.role == Role.ADMIN and policy.unit_in_area(actor, supervision.board_unit))
     ):
         raise NotFound("Không tìm thấy cuộc giám sát / supervision not found")
-    addressee = unit_by_code(session, data.addressee_unit, field="addressee_unit")
+    addressee = _addressee(session, supervision, data.addressee_unit)
     board = supervision.board_unit
     if addressee.ancestor_ids[:1] != board.ancestor_ids[:1] or addressee.is_board:
         raise Refused("Đơn vị nhận kiến nghị phải thuộc cùng tỉnh / the addressee must be a unit of the same province",

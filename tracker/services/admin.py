@@ -32,6 +32,8 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     "agency": _GOVERNMENT,
     "front_committee": _GOVERNMENT,
     "inspection_board": ("commune", "district", "agency"),  # also in state agencies and enterprises
+    # Set up in a commune by its Front committee to watch the projects carried out there (DCCS 2022).
+    "investment_board": ("commune",),
 }
 
 
@@ -93,7 +95,7 @@ def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
     if (weak := passwords.problem(data.password, data.username)) is not None:
         raise Refused(weak, {"fields": {"password": weak}})
     if data.role == Role.SUPERVISOR and not unit.is_board:
-        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a front committee or inspection board",
+        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a supervisory board",
                       {"fields": {"unit": "not a board"}})
     user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, unit=unit,
                 email=data.email, full_name=data.full_name)

@@ -22,6 +22,7 @@ from tracker.web import (  # noqa: F401 - register their pages
     i18n,
     inbox,
     intake,
+    projects,
     queue,
     signin,
     track,
