@@ -16,6 +16,7 @@ from tracker.api import (  # noqa: F401 - routes
     dialogues,
     errors,
     metrics,
+    report_check,
     supervisions,
     track,
     units,

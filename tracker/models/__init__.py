@@ -3,13 +3,18 @@ from tracker.db import Base
 from tracker.models.activity import Dialogue, DialoguePlan, ReceptionVisit, Supervision, supervision_cases, visit_cases
 from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
+from tracker.models.executions import ExecutionRecord
 from tracker.models.history import HistoryEntry
+from tracker.models.management import ManagementDocument, ResponsibilityInspection, TrainingSession
 from tracker.models.outbox import OutboxMessage
+from tracker.models.reception_days import ReceptionDay
+from tracker.models.reviews import EligibilityReview
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
-    "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
-    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
+    "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "EligibilityReview",
+    "ExecutionRecord", "HistoryEntry", "IdempotencyKey", "LoginFailure", "ManagementDocument", "OutboxMessage", "Petitioner",
+    "ReceptionDay", "ReceptionVisit", "ResponsibilityInspection", "Supervision", "TrainingSession", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]

@@ -1,0 +1,73 @@
+"""`tracker report check --period P --unit U` on a SQLite file: it prints the forms it checked,
+and for a rule that does not hold the unit, the form, the rule and the values; it exits 1 then."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from tests.metrics.test_cli import Operator
+from tracker.cli import main
+from tracker.db import Database
+from tracker.migrate import upgrade
+from tracker.models import Decision
+from tracker.schemas import CaseIn, TransitionIn, UnitIn
+from tracker.services import cases
+from tracker.services.admin import create_unit
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('check') / 'tracker.db'}"
+    upgrade(url)
+    db = Database(url)
+    with db.transaction() as session:
+        tn = create_unit(session, None, UnitIn(code="TN", name="Tỉnh Tây Ninh", kind="province"))
+        create_unit(session, None, UnitIn(code="HT", name="Thị xã Hòa Thành", kind="district", parent_code="TN"))
+        create_unit(session, None, UnitIn(code="HT-LH", name="Phường Long Hoa", kind="commune", parent_code="HT"))
+        operator = Operator(tn)
+        case = cases.intake(session, operator, CaseIn.model_validate({
+            "kind": "denunciation", "channel": "in_person", "received_unit": "HT-LH", "subject": "Tố cáo", "content": "Nội dung",
+            "received_at": dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), "petitioners": [{"full_name": "Nguyễn Văn An"}]}))
+        case = cases.fire(session, operator, case.id, TransitionIn(trigger="accept", version=case.version,
+                                                                   effective_on=dt.date(2026, 1, 6)))
+        cases.fire(session, operator, case.id, TransitionIn(
+            trigger="resolve", version=case.version, effective_on=dt.date(2026, 2, 6),
+            data={"outcome": "upheld", "decision_no": "01/KL-UBND", "summary": "Kết luận", "people_disciplined": 2,
+                  "civil_servants_disciplined": 1}))
+    db.engine.dispose()
+    return url
+
+
+def run(url: str, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, [*args, "--database-url", url])
+
+
+def test_report_check_lists_the_forms_in_force_and_says_every_rule_holds(url):
+    result = run(url, "report", "check", "--period", "2026-Q1", "--unit", "HT")
+    assert result.exit_code == 0, result.output
+    assert "15/12/2025-14/03/2026" in result.output and "02/XLD:2025" in result.output and "06/QLKNTC:2025" in result.output
+    assert "every rule holds" in result.output
+
+
+def test_report_check_names_the_unit_form_rule_and_values_of_what_does_not_add_up_and_exits_1(url):
+    # A conclusion imported from an old register with more civil servants than people disciplined.
+    db = Database(url)
+    with db.transaction() as session:
+        session.execute(update(Decision).values(civil_servants_disciplined=3))
+    db.engine.dispose()
+    result = run(url, "report", "check", "--period", "2026-Q1", "--unit", "HT")
+    assert result.exit_code == 1
+    assert "Phường Long Hoa · 04/GQTC:2025: quy tắc 22 <= 21 không thỏa (cột 22 = 3, cột 21 = 2)" in result.output
+    assert "Tổng cộng · 04/GQTC:2025" in result.output
+
+
+def test_report_still_writes_a_form_and_refuses_a_missing_option(url, tmp_path):
+    target = tmp_path / "gqtc.csv"
+    written = run(url, "report", "--unit", "HT", "--period", "2026-Q1", "--form", "04/GQTC", "--format", "csv",
+                  "--output", str(target))
+    assert written.exit_code == 0 and "04/GQTC:2025" in written.output and target.exists()
+    assert run(url, "report", "--unit", "HT", "--period", "2026-Q1").exit_code == 2
+    assert run(url, "report", "check", "--unit", "NOPE", "--period", "2026-Q1").exit_code == 1
