@@ -391,3 +391,7 @@ def serve(app: Flask, host: str, port: int) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# The records of the TT 06/2025 report forms: `tracker records ...` (their own module).
+from tracker import cli_records  # noqa: E402, F401

@@ -71,3 +71,30 @@ def test_report_still_writes_a_form_and_refuses_a_missing_option(url, tmp_path):
     assert written.exit_code == 0 and "04/GQTC:2025" in written.output and target.exists()
     assert run(url, "report", "--unit", "HT", "--period", "2026-Q1").exit_code == 2
     assert run(url, "report", "check", "--unit", "NOPE", "--period", "2026-Q1").exit_code == 1
+
+
+def test_tracker_records_enters_each_record_the_forms_read_and_refuses_bad_input(url):
+    assert run(url, "records", "reception-day", "--unit", "HT", "--on", "2026-02-12", "--host", "head",
+               "--announced-on", "2026-02-01").exit_code == 0
+    again = run(url, "records", "reception-day", "--unit", "HT", "--on", "2026-02-12", "--host", "head")
+    assert again.exit_code == 1 and again.output.startswith("Error: ")
+    assert run(url, "records", "document", "--unit", "HT", "--action", "issued", "--on", "2026-01-05", "--number", "01/KH",
+               "--title", "Kế hoạch").exit_code == 0
+    assert run(url, "records", "training", "--unit", "HT-LH", "--on", "2026-01-05", "--topic", "Luật Tố cáo",
+               "--attendees", "30").exit_code == 0
+    opened = run(url, "records", "inspection", "--unit", "HT", "--subject", "Thanh tra trách nhiệm", "--on", "2026-01-10")
+    assert opened.exit_code == 0, opened.output
+    ident = opened.output.split("\t")[1]
+    assert run(url, "records", "conclude", ident, "--version", "1", "--on", "2026-02-10", "--number", "05/KL",
+               "--recommended-people", "2").exit_code == 0
+    assert run(url, "records", "inspection-execution", ident, "--version", "2", "--on", "2026-03-01",
+               "--sanctioned-people", "2").exit_code == 0
+    step = run(url, "records", "execution", "1", "--on", "2026-02-20", "--people-disciplined", "1", "--finished")
+    assert step.exit_code == 0 and "finished" in step.output
+    refused = run(url, "records", "execution", "1", "--on", "2026-02-21")
+    assert refused.exit_code == 1 and "Error: " in refused.output
+    bad = run(url, "records", "training", "--unit", "HT", "--on", "2026-13-01", "--topic", "x", "--attendees", "3")
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+    found = run(url, "report", "--unit", "HT", "--period", "2026-Q1", "--form", "06/QLKNTC", "--format", "csv", "--output", "-")
+    totals = found.output.strip().splitlines()[-1].split(",")
+    assert totals[1:7] == ["Tổng cộng", "1", "0", "0", "1", "30"]

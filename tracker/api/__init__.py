@@ -17,6 +17,7 @@ from tracker.api import (  # noqa: F401 - routes
     errors,
     metrics,
     report_check,
+    report_records,
     supervisions,
     track,
     units,

@@ -42,6 +42,11 @@ class Operation(StrEnum):
     RECORD_OPINION = "record_opinion"
     OPEN_SUPERVISION = "open_supervision"
     ISSUE_RECOMMENDATION = "issue_recommendation"
+    # The records the TT 06/2025 report forms read (tracker.services.report_records).
+    SCHEDULE_RECEPTION = "schedule_reception"
+    REVIEW_ELIGIBILITY = "review_eligibility"
+    RECORD_EXECUTION = "record_execution"
+    RECORD_MANAGEMENT = "record_management"
 
 
 _DESK = frozenset({Role.RECEPTION, Role.LEADER, Role.ADMIN})
@@ -59,6 +64,12 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.RECORD_OPINION: _DESK,
     Operation.OPEN_SUPERVISION: _BOARD,
     Operation.ISSUE_RECOMMENDATION: _BOARD,
+    # The desk keeps its leaders' reception schedule and processes petitions; the resolving
+    # agency records execution; leaders (report writers) enter the unit's management work.
+    Operation.SCHEDULE_RECEPTION: _DESK,
+    Operation.REVIEW_ELIGIBILITY: _DESK,
+    Operation.RECORD_EXECUTION: frozenset({Role.AGENCY, Role.LEADER, Role.ADMIN}),
+    Operation.RECORD_MANAGEMENT: frozenset({Role.LEADER, Role.ADMIN}),
 }
 
 
