@@ -8,6 +8,7 @@ from tracker.models.history import HistoryEntry
 from tracker.models.management import ManagementDocument, ResponsibilityInspection, TrainingSession
 from tracker.models.outbox import OutboxMessage
 from tracker.models.reception_days import ReceptionDay
+from tracker.models.report_submissions import ReportSubmission
 from tracker.models.reviews import EligibilityReview
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
@@ -15,6 +16,6 @@ from tracker.models.users import ApiToken, LoginFailure, User
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "EligibilityReview",
     "ExecutionRecord", "HistoryEntry", "IdempotencyKey", "LoginFailure", "ManagementDocument", "OutboxMessage", "Petitioner",
-    "ReceptionDay", "ReceptionVisit", "ResponsibilityInspection", "Supervision", "TrainingSession", "Unit", "User",
+    "ReceptionDay", "ReceptionVisit", "ReportSubmission", "ResponsibilityInspection", "Supervision", "TrainingSession", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]
