@@ -1,6 +1,7 @@
 """`tracker records ...`: entering the records the TT 06/2025 report forms read from the command
 line (the same services as the API, as the operator): reception days, eligibility reviews,
-execution of decisions, documents, training sessions, responsibility inspections."""
+execution of decisions, documents, training sessions, responsibility inspections. And the
+reporting calendar: `tracker report submit`, `tracker report calendar`, `tracker report consolidate`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ import click
 from flask import Flask
 
 from tracker import database
-from tracker.cli import _date, main, with_app
+from tracker.cli import _date, main, report_command, with_app
 
 
 def _day(value: str | None, option: str) -> dt.date | None:
@@ -179,3 +180,60 @@ def records_inspection_execution(app: Flask, inspection_id: int, executed_on: st
     with database(app).transaction() as session:
         inspection = record_inspection_execution(session, None, inspection_id, data)
         _echo_record("inspection", inspection.id, f"executed {inspection.executed_on:%d/%m/%Y}\tversion {inspection.version}")
+
+
+@report_command.command("submit")
+@click.option("--unit", "unit_code", required=True)
+@click.option("--period", required=True, help="an official period token, e.g. 2026-Q1")
+@click.option("--number", "report_no", default=None, help="the report's number, e.g. 15/BC-UBND")
+@with_app
+def report_submit(app: Flask, unit_code: str, period: str, report_no: str | None) -> None:
+    """Send a unit's report for a period to the province (refused unless every rule holds)."""
+    from tracker.services.reporting_calendar import submit_report
+
+    with database(app).transaction() as session:
+        sent = submit_report(session, None, unit_code, period, report_no)
+        click.echo(f"{unit_code}\t{sent.period_start:%d/%m/%Y}-{sent.period_end:%d/%m/%Y}\t{', '.join(sent.figures)}")
+
+
+@report_command.command("calendar")
+@click.option("--province", "province_code", required=True)
+@click.option("--period", required=True, help="an official period token, e.g. 2026-Q1")
+@with_app
+def report_calendar(app: Flask, province_code: str, period: str) -> None:
+    """When each unit's report for the period is due (17th), the province's (20th), who has sent."""
+    from tracker.services.reporting_calendar import reporting_calendar
+
+    with database(app).transaction() as session:
+        found = reporting_calendar(session, None, province_code, period)
+        click.echo(f"{found.province.code}\t{found.period.start:%d/%m/%Y}-{found.period.end:%d/%m/%Y}\t"
+                   f"units by {found.units_due_on:%d/%m/%Y}\tprovince by {found.province_due_on:%d/%m/%Y}")
+        for row in found.rows:
+            sent = "" if row.submission is None else f"{row.submission.submitted_at:%Y-%m-%d %H:%M}Z"
+            click.echo(f"{row.unit.code}\t{row.unit.name}\t{row.due_on:%d/%m/%Y}\t{row.status}\t{sent}")
+        click.echo(f"{len(found.missing)} đơn vị chưa gửi / units have not sent")
+
+
+@report_command.command("consolidate")
+@click.option("--province", "province_code", required=True)
+@click.option("--period", required=True, help="an official period token, e.g. 2026-Q1")
+@click.option("--form", required=True, help="a form in force, e.g. 02/XLD")
+@click.option("--format", "fmt", default="xlsx", show_default=True, help="xlsx or csv")
+@click.option("--output", required=True, help="file to write ('-' for standard output)")
+@with_app
+def report_consolidate(app: Flask, province_code: str, period: str, form: str, fmt: str, output: str) -> None:
+    """The province's consolidated form: its own row, one row per reporting unit (as sent), totals."""
+    import sys
+
+    from tracker.services.reporting_calendar import consolidated_report
+
+    with database(app).transaction() as session:
+        if output == "-":
+            consolidated_report(session, None, province_code, period, form, fmt, sys.stdout.buffer)
+            return
+        try:
+            with open(output, "wb") as stream:
+                written = consolidated_report(session, None, province_code, period, form, fmt, stream)
+        except OSError as error:
+            raise click.ClickException(f"Không ghi được / cannot write {output}: {error.strerror}") from None
+    click.echo(f"{output}\t{written.form}\t{written.rows} rows")

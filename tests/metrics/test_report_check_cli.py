@@ -98,3 +98,16 @@ def test_tracker_records_enters_each_record_the_forms_read_and_refuses_bad_input
     found = run(url, "report", "--unit", "HT", "--period", "2026-Q1", "--form", "06/QLKNTC", "--format", "csv", "--output", "-")
     totals = found.output.strip().splitlines()[-1].split(",")
     assert totals[1:7] == ["Tổng cộng", "1", "0", "0", "1", "30"]
+
+
+def test_tracker_report_submit_calendar_and_consolidate(url, tmp_path):
+    calendar = run(url, "report", "calendar", "--province", "TN", "--period", "2026-Q1")
+    assert calendar.exit_code == 0, calendar.output
+    assert "units by 17/03/2026\tprovince by 20/03/2026" in calendar.output and "HT\tThị xã Hòa Thành" in calendar.output
+    refused = run(url, "report", "submit", "--unit", "HT", "--period", "2026-Q1")  # the imported conclusion does not add up
+    assert refused.exit_code == 1 and "22 <= 21" in refused.output
+    target = tmp_path / "tong-hop.xlsx"
+    made = run(url, "report", "consolidate", "--province", "TN", "--period", "2026-Q1", "--form", "04/GQTC",
+               "--output", str(target))
+    assert made.exit_code == 0 and target.exists() and "04/GQTC:2025" in made.output
+    assert run(url, "report", "calendar", "--province", "HT", "--period", "2026-Q1").exit_code == 1

@@ -47,6 +47,7 @@ class Operation(StrEnum):
     REVIEW_ELIGIBILITY = "review_eligibility"
     RECORD_EXECUTION = "record_execution"
     RECORD_MANAGEMENT = "record_management"
+    SUBMIT_REPORT = "submit_report"
 
 
 _DESK = frozenset({Role.RECEPTION, Role.LEADER, Role.ADMIN})
@@ -70,6 +71,7 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.REVIEW_ELIGIBILITY: _DESK,
     Operation.RECORD_EXECUTION: frozenset({Role.AGENCY, Role.LEADER, Role.ADMIN}),
     Operation.RECORD_MANAGEMENT: frozenset({Role.LEADER, Role.ADMIN}),
+    Operation.SUBMIT_REPORT: frozenset({Role.LEADER, Role.ADMIN}),
 }
 
 
