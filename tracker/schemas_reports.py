@@ -5,26 +5,39 @@ of `tracker.schemas`: strict, unknown fields refused, text NFC-normalised."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, model_validator
+from pydantic import BeforeValidator, StrictBool, WithJsonSchema, model_validator
 
 from tracker.models.management import DOCUMENT_ACTIONS
 from tracker.models.reception_days import RECEPTION_HOSTS
 from tracker.schemas import Count, Input, Integer, OptionalText, Text, UnitCode
 
-
-def _not_boolean(value: Any) -> Any:
-    # true is a number to Python, never an amount of money or land.
-    if isinstance(value, bool):
-        raise ValueError("a number, not a boolean")
-    return value
+AMOUNT_TEXT = r"^[0-9]{1,18}([.][0-9]{1,2})?$"
+MAX_WHOLE_AMOUNT = 10**18 - 1
 
 
-# Money in VND or land in m², >= 0: a JSON number or a decimal string ("1500000.50").
-Amount = Annotated[Decimal, Field(strict=False, ge=0, max_digits=20, decimal_places=2, allow_inf_nan=False),
-                   BeforeValidator(_not_boolean)]
+def _amount(value: Any) -> Decimal:
+    # A whole JSON number (VND), or a decimal written as text ("120.50" m²); never a boolean,
+    # a fraction as a binary float, or text of another shape.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_WHOLE_AMOUNT:
+        return Decimal(value)
+    if isinstance(value, str) and re.fullmatch(AMOUNT_TEXT, value):
+        return Decimal(value)
+    if isinstance(value, Decimal) and value >= 0 and value == value.quantize(Decimal("0.01")):
+        return value
+    raise ValueError("một số nguyên không âm, hoặc số thập phân dạng chuỗi '120.50' / a whole number >= 0, or a decimal "
+                     "as text such as '120.50'")
+
+
+# Money in VND or land in m², >= 0.
+Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema({"anyOf": [
+    {"type": "integer", "minimum": 0, "maximum": MAX_WHOLE_AMOUNT},
+    {"type": "string", "pattern": AMOUNT_TEXT, "maxLength": 21}]})]
 
 
 def _at_most(part: str, whole: str, data: Any) -> None:

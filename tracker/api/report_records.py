@@ -34,7 +34,8 @@ from tracker.services import report_records as records
 
 TAG = "report records"
 CASE = "/cases/<int(min=1,max=2147483647):case_id>"
-RECORD = "<int(min=1,max=2147483647):record_id>"
+DAY = "<int(min=1,max=2147483647):day_id>"
+INSPECTION = "<int(min=1,max=2147483647):inspection_id>"
 
 
 class ReceptionDayOut(out.Out):
@@ -64,12 +65,12 @@ def create_reception_day(actor: User, body: ReceptionDayIn) -> ReceptionDayOut:
     return _day(records.schedule_reception_day(request_session(), actor, body))
 
 
-@api.route("POST", f"/reception-days/{RECORD}/announcement", tag=TAG, body=AnnouncementIn, errors=(403, 404, 422),
+@api.route("POST", f"/reception-days/{DAY}/announcement", tag=TAG, body=AnnouncementIn, errors=(403, 404, 422),
            summary="Record that a scheduled reception day was publicly announced",
            responses={200: (ReceptionDayOut, "The day.")})
-def announce_reception_day(actor: User, record_id: int, body: AnnouncementIn) -> ReceptionDayOut:
+def announce_reception_day(actor: User, day_id: int, body: AnnouncementIn) -> ReceptionDayOut:
     """422: an announcement after the day itself, or in the future."""
-    return _day(records.announce_reception_day(request_session(), actor, record_id, body))
+    return _day(records.announce_reception_day(request_session(), actor, day_id, body))
 
 
 @api.route("GET", "/reception-days", tag=TAG, query=ActivityQuery, errors=(403, 422),
@@ -222,19 +223,19 @@ def create_inspection(actor: User, body: InspectionIn) -> InspectionOut:
     return _inspection(records.open_inspection(request_session(), actor, body))
 
 
-@api.route("POST", f"/management/inspections/{RECORD}/conclusion", tag=TAG, body=ConclusionIn, errors=(403, 404, 409, 422),
+@api.route("POST", f"/management/inspections/{INSPECTION}/conclusion", tag=TAG, body=ConclusionIn, errors=(403, 404, 409, 422),
            summary="Record an inspection's conclusion and what it recommends", responses={200: (InspectionOut, "The inspection.")})
-def conclude_inspection(actor: User, record_id: int, body: ConclusionIn) -> InspectionOut:
+def conclude_inspection(actor: User, inspection_id: int, body: ConclusionIn) -> InspectionOut:
     """409: a stale `version`; 422: already concluded, or a date before the start or in the future."""
-    return _inspection(records.conclude_inspection(request_session(), actor, record_id, body))
+    return _inspection(records.conclude_inspection(request_session(), actor, inspection_id, body))
 
 
-@api.route("POST", f"/management/inspections/{RECORD}/execution", tag=TAG, body=InspectionExecutionIn,
+@api.route("POST", f"/management/inspections/{INSPECTION}/execution", tag=TAG, body=InspectionExecutionIn,
            errors=(403, 404, 409, 422), summary="Record what came of an inspection's conclusion",
            responses={200: (InspectionOut, "The inspection.")})
-def execute_inspection(actor: User, record_id: int, body: InspectionExecutionIn) -> InspectionOut:
+def execute_inspection(actor: User, inspection_id: int, body: InspectionExecutionIn) -> InspectionOut:
     """409: a stale `version`; 422: no conclusion yet, already recorded, or a date before the conclusion."""
-    return _inspection(records.record_inspection_execution(request_session(), actor, record_id, body))
+    return _inspection(records.record_inspection_execution(request_session(), actor, inspection_id, body))
 
 
 @api.route("GET", "/management", tag=TAG, query=ActivityQuery, errors=(403, 422),
