@@ -8,7 +8,7 @@
 - report_submissions: the reports units sent for a period, with their figures (the reporting calendar).
 
 Revision ID: 0014_report_forms_2025
-Revises: 0002
+Revises: 0008_board_guard
 Create Date: 2026-12-01 22:18:07.116775
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision = '0014_report_forms_2025'
-down_revision = '0002'
+down_revision = '0008_board_guard'
 branch_labels = None
 depends_on = None
 
