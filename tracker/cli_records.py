@@ -32,16 +32,16 @@ def _echo_record(kind: str, ident: int, text: str) -> None:
 @click.option("--unit", "unit_code", required=True)
 @click.option("--on", "held_on", required=True, help="the day of reception, YYYY-MM-DD")
 @click.option("--host", type=click.Choice(["head", "authorised"]), required=True, help="the head, or an authorised person")
-@click.option("--host-name", default=None)
+@click.option("--leader", required=True, help="who receives, with their title")
 @click.option("--announced-on", default=None, help="when the schedule was made public, YYYY-MM-DD")
 @with_app
-def records_reception_day(app: Flask, unit_code: str, held_on: str, host: str, host_name: str | None,
+def records_reception_day(app: Flask, unit_code: str, held_on: str, host: str, leader: str,
                           announced_on: str | None) -> None:
     """Schedule a leader's reception day (01/TCD counts the announced ones)."""
-    from tracker.schemas_reports import ReceptionDayIn
+    from tracker.schemas_reports import AnnouncedDayIn
     from tracker.services.report_records import schedule_reception_day
 
-    data = ReceptionDayIn(unit=unit_code, held_on=_date(held_on, "--on"), host=host, host_name=host_name,
+    data = AnnouncedDayIn(unit=unit_code, held_on=_date(held_on, "--on"), host=host, leader=leader,
                           announced_on=_day(announced_on, "--announced-on"))
     with database(app).transaction() as session:
         day = schedule_reception_day(session, None, data)

@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, StrictBool, WithJsonSchema, model_validato
 
 from tracker.models.management import DOCUMENT_ACTIONS
 from tracker.models.reception_days import RECEPTION_HOSTS
-from tracker.schemas import Count, Input, Integer, OptionalText, Text, UnitCode
+from tracker.schemas import Count, Input, Integer, OptionalText, ReceptionDayIn, Text, UnitCode
 
 AMOUNT_TEXT = r"^[0-9]{1,18}([.][0-9]{1,2})?$"
 MAX_WHOLE_AMOUNT = 10**18 - 1
@@ -45,16 +45,14 @@ def _at_most(part: str, whole: str, data: Any) -> None:
         raise ValueError(f"{part} không lớn hơn {whole} / {part} may not exceed {whole}")
 
 
-class ReceptionDayIn(Input):
-    unit: UnitCode
-    held_on: dt.date
-    host: Literal[RECEPTION_HOSTS]  # type: ignore[valid-type]
-    host_name: OptionalText(255) = None  # type: ignore[valid-type]
+class AnnouncedDayIn(ReceptionDayIn):
+    """A leader's reception day (the schedule's record) with who hosts it and when it was announced."""
+
+    host: Literal[RECEPTION_HOSTS] = "head"  # type: ignore[valid-type]
     announced_on: dt.date | None = None
-    note: OptionalText(5_000) = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
-    def _announced_before(self) -> ReceptionDayIn:
+    def _announced_before(self) -> AnnouncedDayIn:
         if self.announced_on is not None and self.announced_on > self.held_on:
             raise ValueError("announced_on phải trước held_on / a day is announced before it is held")
         return self

@@ -14,18 +14,18 @@ def _day(days_ago: int) -> str:
 
 def test_a_reception_day_is_scheduled_announced_and_listed(person, call):
     desk = person("reception")
-    made = call(desk, "POST", "/api/v1/reception-days", json={"unit": "HT", "held_on": _day(2), "host": "head"})
+    made = call(desk, "POST", "/api/v1/reception-days", json={"unit": "HT", "held_on": _day(2), "host": "head", "leader": "Chủ tịch UBND"})
     assert made.status_code == 201, made.get_json()
     day = made.get_json()
     assert (day["unit"], day["host"], day["announced_on"]) == ("HT", "head", None)
     announced = call(desk, "POST", f"/api/v1/reception-days/{day['id']}/announcement", json={"announced_on": _day(9)})
     assert announced.status_code == 200 and announced.get_json()["announced_on"] == _day(9)
-    again = call(desk, "POST", "/api/v1/reception-days", json={"unit": "HT", "held_on": _day(2), "host": "head"})
+    again = call(desk, "POST", "/api/v1/reception-days", json={"unit": "HT", "held_on": _day(2), "host": "head", "leader": "Chủ tịch UBND"})
     assert again.status_code == 409 and is_error_body(again.get_json())
     listed = call(desk, "GET", "/api/v1/reception-days?unit=HT").get_json()["items"]
     assert [d["id"] for d in listed] == [day["id"]]
     late = call(desk, "POST", "/api/v1/reception-days",
-                json={"unit": "HT", "held_on": _day(2), "host": "authorised", "announced_on": _day(1)})
+                json={"unit": "HT", "held_on": _day(3), "host": "authorised", "leader": "Phó Chủ tịch", "announced_on": _day(1)})
     assert late.status_code in (400, 422) and is_error_body(late.get_json())
 
 

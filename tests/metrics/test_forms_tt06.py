@@ -71,11 +71,12 @@ def test_01_tcd_2025_counts_delegations_of_five_and_the_announced_reception_days
     world.visit("HT", D(2026, 1, 15), "head_scheduled", persons=5)
     world.visit("HT", D(2026, 1, 20), "head_ad_hoc", persons=2)
     world.visit("HT-LH", D(2026, 2, 3), "authorised", persons=7)
+    ht, lh = world.tree["HT"].id, world.tree["HT-LH"].id
     session.add_all([
-        ReceptionDay(unit_id=world.tree["HT"].id, held_on=D(2026, 1, 15), host="head", announced_on=D(2026, 1, 2)),
-        ReceptionDay(unit_id=world.tree["HT"].id, held_on=D(2026, 2, 15), host="head", announced_on=D(2026, 2, 1)),
-        ReceptionDay(unit_id=world.tree["HT"].id, held_on=D(2026, 1, 20), host="head", announced_on=None),  # not announced
-        ReceptionDay(unit_id=world.tree["HT-LH"].id, held_on=D(2026, 2, 3), host="authorised", announced_on=D(2026, 1, 30)),
+        ReceptionDay(unit_id=ht, held_on=D(2026, 1, 15), host="head", leader="Chủ tịch UBND", announced_on=D(2026, 1, 2)),
+        ReceptionDay(unit_id=ht, held_on=D(2026, 2, 15), host="head", leader="Chủ tịch UBND", announced_on=D(2026, 2, 1)),
+        ReceptionDay(unit_id=ht, held_on=D(2026, 1, 20), host="head", leader="Chủ tịch UBND", announced_on=None),  # not announced
+        ReceptionDay(unit_id=lh, held_on=D(2026, 2, 3), host="authorised", leader="Phó Chủ tịch", announced_on=D(2026, 1, 30)),
     ])
     session.flush()
     found = values(world, session, "01/TCD")

@@ -62,7 +62,7 @@ def tt06_records(world: World, seed: int) -> None:
     for unit in UNITS:
         unit_id = world.tree[unit].id
         for held in sorted({day(D(2025, 9, 1), 330) for _ in range(rng.randint(0, 4))}):
-            session.add(ReceptionDay(unit_id=unit_id, held_on=held, host=rng.choice(["head", "authorised"]),
+            session.add(ReceptionDay(unit_id=unit_id, held_on=held, host=rng.choice(["head", "authorised"]), leader="Chủ tịch UBND",
                                      announced_on=held - dt.timedelta(days=7) if rng.random() < 0.8 else None))
         for _ in range(rng.randint(0, 3)):
             session.add(ManagementDocument(unit_id=unit_id, action=rng.choice(["issued", "amended", "repealed"]),

@@ -75,8 +75,9 @@ def test_report_still_writes_a_form_and_refuses_a_missing_option(url, tmp_path):
 
 def test_tracker_records_enters_each_record_the_forms_read_and_refuses_bad_input(url):
     assert run(url, "records", "reception-day", "--unit", "HT", "--on", "2026-02-12", "--host", "head",
-               "--announced-on", "2026-02-01").exit_code == 0
-    again = run(url, "records", "reception-day", "--unit", "HT", "--on", "2026-02-12", "--host", "head")
+               "--leader", "Chủ tịch UBND", "--announced-on", "2026-02-01").exit_code == 0
+    again = run(url, "records", "reception-day", "--unit", "HT", "--on", "2026-02-12", "--host", "authorised",
+                "--leader", "Phó Chủ tịch")
     assert again.exit_code == 1 and again.output.startswith("Error: ")
     assert run(url, "records", "document", "--unit", "HT", "--action", "issued", "--on", "2026-01-05", "--number", "01/KH",
                "--title", "Kế hoạch").exit_code == 0

@@ -14,13 +14,13 @@ from tracker.models import ExecutionRecord, ReceptionDay
 from tracker.reports.layout import layout_for
 from tracker.reports.table import form_table
 from tracker.schemas_reports import (
+    AnnouncedDayIn,
     AnnouncementIn,
     ConclusionIn,
     DocumentIn,
     ExecutionIn,
     InspectionExecutionIn,
     InspectionIn,
-    ReceptionDayIn,
     ReviewIn,
     TrainingIn,
 )
@@ -28,6 +28,7 @@ from tracker.services import report_records as records
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused
 
 Q1 = parse_period("2026-Q1", default_scheme="official")
+HEAD_DAY = AnnouncedDayIn(unit="HT", held_on=D(2026, 2, 12), host="head", leader="Chủ tịch UBND")
 
 
 @pytest.fixture(autouse=True)
@@ -42,26 +43,26 @@ def totals(world, session, form):  # type: ignore[no-untyped-def]
 
 
 def test_an_announced_reception_day_counts_once_and_a_duplicate_or_late_announcement_is_refused(world, session):
-    day = records.schedule_reception_day(session, world.admin, ReceptionDayIn(unit="HT", held_on=D(2026, 2, 12), host="head"))
+    day = records.schedule_reception_day(session, world.admin, HEAD_DAY)
     assert totals(world, session, "01/TCD")[10] == 0  # scheduled, not announced
     with pytest.raises(Refused):
         records.announce_reception_day(session, world.admin, day.id, AnnouncementIn(announced_on=D(2026, 2, 13)))
     records.announce_reception_day(session, world.admin, day.id, AnnouncementIn(announced_on=D(2026, 2, 1)))
     assert totals(world, session, "01/TCD")[10] == 1
     with pytest.raises(Conflict):
-        records.schedule_reception_day(session, world.admin, ReceptionDayIn(unit="HT", held_on=D(2026, 2, 12), host="head"))
+        records.schedule_reception_day(session, world.admin, HEAD_DAY)
     with pytest.raises(ValidationError):
-        ReceptionDayIn(unit="HT", held_on=D(2026, 2, 12), host="head", announced_on=D(2026, 2, 20))
+        AnnouncedDayIn(unit="HT", held_on=D(2026, 2, 12), host="head", leader="Chủ tịch UBND", announced_on=D(2026, 2, 20))
     assert [d.id for d in records.list_reception_days(session, world.admin, "HT", None, None)] == [day.id]
 
 
 def test_reception_days_outside_the_area_or_by_a_board_are_refused(world, session, make_user):
     clerk = make_user("reception", world.tree["BT"])
     with pytest.raises(Forbidden):
-        records.schedule_reception_day(session, clerk, ReceptionDayIn(unit="HT", held_on=D(2026, 2, 12), host="head"))
+        records.schedule_reception_day(session, clerk, HEAD_DAY)
     board = make_user("supervisor", world.tree["HT-MT"])
     with pytest.raises(Forbidden):
-        records.schedule_reception_day(session, board, ReceptionDayIn(unit="HT", held_on=D(2026, 2, 12), host="head"))
+        records.schedule_reception_day(session, board, HEAD_DAY)
     assert session.query(ReceptionDay).count() == 0
 
 

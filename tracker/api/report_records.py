@@ -20,13 +20,13 @@ from tracker.models import (
     User,
 )
 from tracker.schemas_reports import (
+    AnnouncedDayIn,
     AnnouncementIn,
     ConclusionIn,
     DocumentIn,
     ExecutionIn,
     InspectionExecutionIn,
     InspectionIn,
-    ReceptionDayIn,
     ReviewIn,
     TrainingIn,
 )
@@ -43,7 +43,7 @@ class ReceptionDayOut(out.Out):
     unit: str
     held_on: dt.date
     host: str
-    host_name: str
+    leader: str
     announced_on: dt.date | None
     note: str | None
 
@@ -53,15 +53,15 @@ class ReceptionDayList(out.Out):
 
 
 def _day(day: ReceptionDay) -> ReceptionDayOut:
-    return ReceptionDayOut(id=day.id, unit=day.unit.code, held_on=day.held_on, host=day.host, host_name=day.host_name,
+    return ReceptionDayOut(id=day.id, unit=day.unit.code, held_on=day.held_on, host=day.host, leader=day.leader,
                            announced_on=day.announced_on, note=day.note)
 
 
-@api.route("POST", "/reception-days", tag=TAG, body=ReceptionDayIn, errors=(403, 409, 422),
+@api.route("POST", "/reception-days", tag=TAG, body=AnnouncedDayIn, errors=(403, 409, 422),
            summary="Schedule a leader's reception day (reception, leader, admin)",
            responses={201: (ReceptionDayOut, "The day; it counts on 01/TCD once announced.")})
-def create_reception_day(actor: User, body: ReceptionDayIn) -> ReceptionDayOut:
-    """409: that unit already has that day for that host; 422: announced after the day or in the future."""
+def create_reception_day(actor: User, body: AnnouncedDayIn) -> ReceptionDayOut:
+    """409: that unit already has a reception day that day; 422: announced after the day or in the future."""
     return _day(records.schedule_reception_day(request_session(), actor, body))
 
 

@@ -37,13 +37,13 @@ class Operation(StrEnum):
     CREATE_USER = "create_user"
     INTAKE = "intake"
     RECORD_VISIT = "record_visit"
+    SCHEDULE_RECEPTION = "schedule_reception"
     PLAN_DIALOGUES = "plan_dialogues"
     RECORD_DIALOGUE = "record_dialogue"
     RECORD_OPINION = "record_opinion"
     OPEN_SUPERVISION = "open_supervision"
     ISSUE_RECOMMENDATION = "issue_recommendation"
     # The records the TT 06/2025 report forms read (tracker.services.report_records).
-    SCHEDULE_RECEPTION = "schedule_reception"
     REVIEW_ELIGIBILITY = "review_eligibility"
     RECORD_EXECUTION = "record_execution"
     RECORD_MANAGEMENT = "record_management"
@@ -60,14 +60,14 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.CREATE_USER: frozenset({Role.ADMIN}),
     Operation.INTAKE: frozenset({Role.RECEPTION, Role.ADMIN}),
     Operation.RECORD_VISIT: _DESK,
+    Operation.SCHEDULE_RECEPTION: _DESK,
     Operation.PLAN_DIALOGUES: _DESK,
     Operation.RECORD_DIALOGUE: _DESK,
     Operation.RECORD_OPINION: _DESK,
     Operation.OPEN_SUPERVISION: _BOARD,
     Operation.ISSUE_RECOMMENDATION: _BOARD,
-    # The desk keeps its leaders' reception schedule and processes petitions; the resolving
-    # agency records execution; leaders (report writers) enter the unit's management work.
-    Operation.SCHEDULE_RECEPTION: _DESK,
+    # The desk processes petitions; the resolving agency records execution; leaders (report
+    # writers) enter the unit's management work and send its reports.
     Operation.REVIEW_ELIGIBILITY: _DESK,
     Operation.RECORD_EXECUTION: frozenset({Role.AGENCY, Role.LEADER, Role.ADMIN}),
     Operation.RECORD_MANAGEMENT: frozenset({Role.LEADER, Role.ADMIN}),
@@ -160,6 +160,15 @@ def identity_search_filter(actor: Actor) -> ColumnElement[bool]:
         and_(Case.assigned_unit_id.is_(None), Case.received_unit_id == actor.unit.id),
         Case.assigned_unit_id == actor.unit.id,
     )
+
+
+def may_search_identity(actor: Actor, case: Case) -> bool:
+    """The case-by-case twin of identity_search_filter: may the actor find this case by its petitioners?"""
+    if actor.role == Role.ADMIN or case.kind != "denunciation":
+        return True
+    if case.assigned_unit_id is None:
+        return case.received_unit_id == actor.unit.id
+    return case.assigned_unit_id == actor.unit.id
 
 
 def scope_allows(actor: Actor, case: Case, scope: Scope, board_unit_id: int | None) -> bool:

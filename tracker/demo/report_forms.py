@@ -17,13 +17,13 @@ from tracker.metrics.periods import Period, parse_period
 from tracker.models import Case, Unit, User
 from tracker.schemas import CaseIn, TransitionIn, VisitIn
 from tracker.schemas_reports import (
+    AnnouncedDayIn,
     AnnouncementIn,
     ConclusionIn,
     DocumentIn,
     ExecutionIn,
     InspectionExecutionIn,
     InspectionIn,
-    ReceptionDayIn,
     ReviewIn,
     TrainingIn,
 )
@@ -84,9 +84,9 @@ class FormsDemo:
                 unit=self.commune.code, visited_on=self.day(offset), reception=reception, persons=persons,
                 delegation=persons >= 5, case_ids=[about.id]))
         for host, offset in (("head", 20), ("authorised", 21)):
-            day = records.schedule_reception_day(self.session, self.admin, ReceptionDayIn(
+            day = records.schedule_reception_day(self.session, self.admin, AnnouncedDayIn(
                 unit=self.commune.code, held_on=self.day(offset), host=host,
-                host_name="Chủ tịch UBND" if host == "head" else "Phó Chủ tịch UBND (được ủy quyền)"))
+                leader="Chủ tịch UBND" if host == "head" else "Phó Chủ tịch UBND (được ủy quyền)"))
             records.announce_reception_day(self.session, self.admin, day.id, AnnouncementIn(announced_on=self.day(offset - 10)))
 
     # -- 02/XLD, 03/GQKN, 04/GQTC ------------------------------------------------------------------

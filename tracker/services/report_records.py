@@ -29,13 +29,13 @@ from tracker.models import (
 )
 from tracker.models.executions import AMOUNTS, COUNTS
 from tracker.schemas_reports import (
+    AnnouncedDayIn,
     AnnouncementIn,
     ConclusionIn,
     DocumentIn,
     ExecutionIn,
     InspectionExecutionIn,
     InspectionIn,
-    ReceptionDayIn,
     ReviewIn,
     TrainingIn,
 )
@@ -93,17 +93,18 @@ def _case_in_area(session: Session, actor: Actor | None, case_id: int) -> Case:
 
 # -- 01/TCD: leaders' reception days -------------------------------------------------------------
 
-def schedule_reception_day(session: Session, actor: Actor | None, data: ReceptionDayIn) -> ReceptionDay:
-    """A day of the head's (or an authorised person's) reception at a unit; `announced_on` when
-    the schedule was made public (only announced days count in 01/TCD)."""
+def schedule_reception_day(session: Session, actor: Actor | None, data: AnnouncedDayIn) -> ReceptionDay:
+    """A day of the head's (or an authorised person's) reception on a unit's schedule (the record
+    of tracker.services.reception), with `announced_on` when it was made public (only announced
+    days count in 01/TCD)."""
     _require(actor, Operation.SCHEDULE_RECEPTION, "lập lịch tiếp công dân / schedule reception days")
     unit = _unit_in_area(session, actor, data.unit)
     if data.announced_on is not None:
         effective_date(data.announced_on, field="announced_on")
-    day = ReceptionDay(unit=unit, held_on=data.held_on, host=data.host, host_name=data.host_name or "",
-                       announced_on=data.announced_on, note=data.note, created_by_id=_actor_id(actor))
-    _flush_unique(session, day, f"Đã có ngày tiếp {data.held_on:%d/%m/%Y} ({data.host}) của {unit.code} / that reception "
-                                "day is already scheduled")
+    day = ReceptionDay(unit=unit, held_on=data.held_on, host=data.host, leader=data.leader, announced_on=data.announced_on,
+                       note=data.note, created_by_id=_actor_id(actor))
+    _flush_unique(session, day, f"Đơn vị {unit.code} đã có lịch tiếp ngày {data.held_on:%d/%m/%Y} / that unit already "
+                                "receives citizens that day")
     return day
 
 

@@ -1,6 +1,7 @@
 """report forms 2025 records (issue 14, TT 06/2025/TT-TTCP)
 
-- reception_days: the schedule of leaders' reception days and when each was announced (01/TCD).
+- reception_days (issue 10's schedule): who hosts the day (the head or an authorised person) and when it was
+  announced (01/TCD).
 - eligibility_reviews: a petition found eligible and competent before acceptance (02/XLD, 03/GQKN, 04/GQTC).
 - decisions.organisations_disciplined: organisations recommended for sanctions (04/GQTC).
 - execution_records: execution of decisions and conclusions, in dated steps (05/KQTH).
@@ -8,7 +9,7 @@
 - report_submissions: the reports units sent for a period, with their figures (the reporting calendar).
 
 Revision ID: 0014_report_forms_2025
-Revises: 0008_board_guard
+Revises: 0010_reception_days
 Create Date: 2026-12-01 22:18:07.116775
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from alembic import op
 
 
 revision = '0014_report_forms_2025'
-down_revision = '0008_board_guard'
+down_revision = '0010_reception_days'
 branch_labels = None
 depends_on = None
 
@@ -63,27 +64,6 @@ def upgrade() -> None:
     with op.batch_alter_table('management_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_management_documents_issued_on'), ['issued_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_management_documents_unit_id'), ['unit_id'], unique=False)
-
-    op.create_table('reception_days',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=False),
-    sa.Column('held_on', sa.Date(), nullable=False),
-    sa.Column('host', sa.String(length=20), nullable=False),
-    sa.Column('host_name', sa.String(length=255), nullable=False),
-    sa.Column('announced_on', sa.Date(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("host IN ('head', 'authorised')", name=op.f('ck_reception_days_host')),
-    sa.CheckConstraint('announced_on IS NULL OR announced_on <= held_on', name=op.f('ck_reception_days_announced_before_held')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_reception_days_created_by_id_users')),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_reception_days_unit_id_units')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reception_days')),
-    sa.UniqueConstraint('unit_id', 'held_on', 'host', name='uq_reception_days_unit_day_host')
-    )
-    with op.batch_alter_table('reception_days', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reception_days_held_on'), ['held_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reception_days_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('responsibility_inspections',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -198,6 +178,13 @@ def upgrade() -> None:
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('organisations_disciplined', sa.Integer(), nullable=True))
 
+    with op.batch_alter_table('reception_days', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('host', sa.String(length=20), server_default='head', nullable=False))
+        batch_op.add_column(sa.Column('announced_on', sa.Date(), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_reception_days_host'), "host IN ('head', 'authorised')")
+        batch_op.create_check_constraint(op.f('ck_reception_days_announced_before_held'),
+                                         'announced_on IS NULL OR announced_on <= held_on')
+
     # ### end Alembic commands ###
 
 
@@ -230,10 +217,10 @@ def downgrade() -> None:
 
     op.drop_table('responsibility_inspections')
     with op.batch_alter_table('reception_days', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_reception_days_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_reception_days_held_on'))
-
-    op.drop_table('reception_days')
+        batch_op.drop_constraint(op.f('ck_reception_days_announced_before_held'), type_='check')
+        batch_op.drop_constraint(op.f('ck_reception_days_host'), type_='check')
+        batch_op.drop_column('announced_on')
+        batch_op.drop_column('host')
     with op.batch_alter_table('management_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_management_documents_unit_id'))
         batch_op.drop_index(batch_op.f('ix_management_documents_issued_on'))
