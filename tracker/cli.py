@@ -372,18 +372,32 @@ def metrics_command(app: Flask, unit_code: str, date_from: str | None, date_to: 
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-@main.command("report")
-@click.option("--unit", "unit_code", required=True, help="the reporting unit's code")
-@click.option("--period", required=True, help=f"{PERIOD_HELP}; official periods (15th to 14th) for the official forms, "
+@main.group("report", invoke_without_command=True)
+@click.option("--unit", "unit_code", default=None, help="the reporting unit's code")
+@click.option("--period", default=None, help=f"{PERIOD_HELP}; official periods (15th to 14th) for the official forms, "
               "calendar periods for 'figures'")
-@click.option("--form", required=True, help="01/TCD, 01/XLD, 01/KQGQ, 03/KQGQ (a version as 01/XLD:2021), or figures")
+@click.option("--form", default=None, help="01/TCD, 02/XLD, 03/GQKN, 04/GQTC, 05/KQTH, 06/QLKNTC (the forms in force from "
+              "30/09/2025); an older form by its version (01/XLD:2024), or figures")
 @click.option("--format", "fmt", default="xlsx", show_default=True, help="xlsx or csv")
 @click.option("--output", default=None, help="file to write ('-' for standard output); default: a name in this folder")
 @click.option("--subunits/--no-subunits", default=True, show_default=True,
               help="one row per unit below the reporting unit, or the unit's own records only")
-@with_app
-def report_command(app: Flask, unit_code: str, period: str, form: str, fmt: str, output: str | None, subunits: bool) -> None:
-    """Write an official periodic report, or the tracker's own figures, as Excel or CSV."""
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL; default: SQLite in the instance folder")
+@click.pass_context
+def report_command(ctx: click.Context, unit_code: str | None, period: str | None, form: str | None, fmt: str,
+                   output: str | None, subunits: bool, database_url: str | None) -> None:
+    """Write an official periodic report, or the tracker's own figures, as Excel or CSV;
+    `tracker report check` checks a report's sum and cross-form rules before it is sent."""
+    if ctx.invoked_subcommand is not None:
+        return
+    missing = [name for name, value in (("--unit", unit_code), ("--period", period), ("--form", form)) if not value]
+    if missing:
+        raise click.UsageError(f"Thiếu / missing {', '.join(missing)}")
+    with_app(_write_report)(database_url=database_url, unit_code=unit_code, period=period, form=form, fmt=fmt,
+                            output=output, subunits=subunits)
+
+
+def _write_report(app: Flask, unit_code: str, period: str, form: str, fmt: str, output: str | None, subunits: bool) -> None:
     import os
     import tempfile
     from pathlib import Path
@@ -408,6 +422,28 @@ def report_command(app: Flask, unit_code: str, period: str, form: str, fmt: str,
             Path(partial).unlink(missing_ok=True)
             raise
     click.echo(f"{target}\t{written.form}\t{written.start:%d/%m/%Y}-{written.end:%d/%m/%Y}\t{written.rows} rows")
+
+
+@report_command.command("check")
+@click.option("--unit", "unit_code", required=True, help="the reporting unit's code")
+@click.option("--period", required=True, help=f"{PERIOD_HELP} (official periods by default)")
+@click.option("--subunits/--no-subunits", default=True, show_default=True,
+              help="one row per unit below the reporting unit, or the unit's own records only")
+@with_app
+def report_check(app: Flask, unit_code: str, period: str, subunits: bool) -> None:
+    """Check every form of a period's report: the sum rules and inequalities in every row, and
+    the cross-form rules. Prints what does not add up (unit, form, rule, values); exits 1 then."""
+    from tracker.services.reports import check_report
+
+    with database(app).transaction() as session:
+        result = check_report(session, None, unit_code, period, subunits)
+    click.echo(f"{result.unit}\t{result.period.start:%d/%m/%Y}-{result.period.end:%d/%m/%Y}\t{', '.join(result.forms)}")
+    for finding in result.findings:
+        click.echo(finding.message)
+    if not result.ok:
+        click.echo(f"{len(result.findings)} quy tắc không thỏa / rules that do not hold", err=True)
+        sys.exit(1)
+    click.echo("Mọi quy tắc đều thỏa / every rule holds")
 
 
 @main.group()
@@ -574,3 +610,7 @@ def units_reminders(app: Flask, code: str, days: int) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# The records of the TT 06/2025 report forms: `tracker records ...` (their own module).
+from tracker import cli_records  # noqa: E402, F401

@@ -102,7 +102,8 @@ def test_a_drilldown_export_as_a_workbook_has_one_row_per_record(world, person, 
     assert len(list(sheet.iter_rows(values_only=True))) == 1 + 2
 
 
-@pytest.mark.parametrize("form", ["01/TCD", "01/XLD", "01/XLD:2021", "01/KQGQ", "03/KQGQ", "figures"])
+@pytest.mark.parametrize("form", ["01/TCD", "02/XLD", "03/GQKN", "04/GQTC", "05/KQTH", "06/QLKNTC", "01/XLD:2021",
+                                  "01/KQGQ:2021", "03/KQGQ:2021", "figures"])
 def test_a_report_downloads_as_the_workbook_of_its_form(world, person, call, form):
     answer = call(person("leader"), "GET", f"/api/v1/reports?unit=HT&period={TODAY.year}&form={form}&format=xlsx")
     assert answer.status_code == 200
@@ -121,7 +122,8 @@ def test_a_report_also_comes_as_csv(world, person, call):
 @pytest.mark.parametrize(("query", "status"), [
     ("unit=HT&period=2026-H3&form=01/XLD", 400),  # not the shape of a period
     ("unit=HT&period=2026-02-30..2026-03-31&form=01/XLD", 422),  # the shape, but no such day
-    ("unit=HT&period=2026&form=02/XLD", 400),
+    ("unit=HT&period=2026&form=09/XLD", 400),
+    ("unit=HT&period=2026&form=01/XLD", 400),  # superseded by 02/XLD from 30/09/2025: name a version to make it
     ("unit=HT&period=2026&form=01/XLD&format=pdf", 400),
     ("unit=BT&period=2026&form=01/XLD", 403),
 ])
@@ -132,4 +134,4 @@ def test_bad_report_requests_get_a_clear_error(person, call, query, status):
 
 def test_the_forms_offered_are_the_official_ones_and_the_trackers_figures(person, call):
     assert call(person("reception"), "GET", "/api/v1/reports/forms").get_json()["items"] == [
-        "01/KQGQ", "01/TCD", "01/XLD", "03/KQGQ", "figures"]
+        "01/KQGQ", "01/TCD", "01/XLD", "02/XLD", "03/GQKN", "03/KQGQ", "04/GQTC", "05/KQTH", "06/QLKNTC", "figures"]

@@ -144,7 +144,7 @@ def _request(name: str, steps: Any, counter: itertools.count) -> Request:  # typ
             return Request("GET", f"/api/v1/metrics/drilldown/export?unit=HT&from={TODAY.year}-01-01&to={TODAY.year}-12-31"
                                   "&figure=cases.received&format=csv")
         case "report":
-            return Request("GET", f"/api/v1/reports?unit=HT&period={TODAY.year}-H1&form=01/XLD&format=csv")
+            return Request("GET", f"/api/v1/reports?unit=HT&period={TODAY.year}-H1&form=02/XLD&format=csv")
         case "report forms":
             return Request("GET", "/api/v1/reports/forms")
     raise AssertionError(name)

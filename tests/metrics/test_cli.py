@@ -65,9 +65,9 @@ def test_tracker_metrics_opens_a_count_as_its_records(url):
 
 def test_tracker_report_writes_the_form_where_asked_or_under_its_own_name(url, tmp_path, monkeypatch):
     target = tmp_path / "xld.xlsx"
-    result = run(url, "report", "--unit", "HT", "--period", "2026-H1", "--form", "01/XLD", "--format", "xlsx", "--output", str(target))
+    result = run(url, "report", "--unit", "HT", "--period", "2026-H1", "--form", "02/XLD", "--format", "xlsx", "--output", str(target))
     assert result.exit_code == 0, result.output
-    assert "01/XLD:2024" in result.output and "15/12/2025-14/06/2026" in result.output
+    assert "02/XLD:2025" in result.output and "15/12/2025-14/06/2026" in result.output
     assert load_workbook(target).active["A2"].value == "TỔNG HỢP KẾT QUẢ XỬ LÝ ĐƠN"
     monkeypatch.chdir(tmp_path)
     assert run(url, "report", "--unit", "HT", "--period", "2026-H1", "--form", "figures", "--format", "csv").exit_code == 0
@@ -80,7 +80,8 @@ def test_tracker_report_writes_the_form_where_asked_or_under_its_own_name(url, t
     ["metrics", "--unit", "HT"],
     ["metrics", "--unit", "HT", "--period", "2026-Q1", "--drilldown", "cases.resolution_rate"],
     ["report", "--unit", "HT", "--period", "2026-H7", "--form", "01/XLD"],
-    ["report", "--unit", "HT", "--period", "2026-H1", "--form", "02/XLD"],
+    ["report", "--unit", "HT", "--period", "2026-H1", "--form", "09/XLD"],
+    ["report", "--unit", "HT", "--period", "2026-H1", "--form", "01/XLD"],  # superseded: a version must be named
     ["report", "--unit", "HT", "--period", "2026-H1", "--form", "01/XLD", "--format", "pdf"],
     ["report", "--unit", "HT", "--period", "2026-H1", "--form", "01/XLD", "--output", "/no/such/folder/x.xlsx"],
     ["periods", "set", "HT", "Q1", "12-15", "03-14"],

@@ -18,6 +18,8 @@ from tracker.api import (  # noqa: F401 - routes
     inbox,
     metrics,
     projects,
+    report_check,
+    report_records,
     supervisions,
     track,
     units,

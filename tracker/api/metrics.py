@@ -203,8 +203,10 @@ class ReportQuery(Query):
         "token as the official reporting period (15th to 14th, the province's presets); `figures` as a calendar period. "
         "Prefix `official:` or `calendar:` to choose. A token of this shape that names no period is a 422."))]
     form: Literal[FORMS] = Field(description=(  # type: ignore[valid-type]
-        "`01/TCD`, `01/XLD`, `01/KQGQ`, `03/KQGQ` (the version in force at the period's end, or one named as "
-        "`CODE:VERSION`), or `figures` for the tracker's own figures (definitions on a second sheet)."))
+        "`01/TCD`, `02/XLD`, `03/GQKN`, `04/GQTC`, `05/KQTH`, `06/QLKNTC` (TT 06/2025/TT-TTCP, in force from "
+        "30/09/2025), `01/XLD`, `01/KQGQ`, `03/KQGQ` (older periods): the version in force at the period's end, or one "
+        "named as `CODE:VERSION` (a superseded form for a later period only so, with a note), or `figures` for the "
+        "tracker's own figures (definitions on a second sheet)."))
     format: Format = "xlsx"
     subunits: Subunits = True
 

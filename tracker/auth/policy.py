@@ -52,6 +52,11 @@ class Operation(StrEnum):
     ISSUE_RECOMMENDATION = "issue_recommendation"
     MANAGE_OUTBOX = "manage_outbox"
     RECORD_PROJECT = "record_project"
+    # The records the TT 06/2025 report forms read (tracker.services.report_records).
+    REVIEW_ELIGIBILITY = "review_eligibility"
+    RECORD_EXECUTION = "record_execution"
+    RECORD_MANAGEMENT = "record_management"
+    SUBMIT_REPORT = "submit_report"
 
 
 _DESK = frozenset({Role.RECEPTION, Role.LEADER, Role.ADMIN})
@@ -74,6 +79,12 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.MANAGE_OUTBOX: frozenset({Role.ADMIN}),
     # A commune's investment projects are recorded by the commune and its agencies (DCCS 2022).
     Operation.RECORD_PROJECT: frozenset({Role.RECEPTION, Role.LEADER, Role.AGENCY, Role.ADMIN}),
+    # The desk processes petitions; the resolving agency records execution; leaders (report
+    # writers) enter the unit's management work and send its reports.
+    Operation.REVIEW_ELIGIBILITY: _DESK,
+    Operation.RECORD_EXECUTION: frozenset({Role.AGENCY, Role.LEADER, Role.ADMIN}),
+    Operation.RECORD_MANAGEMENT: frozenset({Role.LEADER, Role.ADMIN}),
+    Operation.SUBMIT_REPORT: frozenset({Role.LEADER, Role.ADMIN}),
 }
 
 

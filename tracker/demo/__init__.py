@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from tracker import clock, database
 from tracker.demo.investment import add_investment_boards
+from tracker.demo.report_forms import add_report_forms_demo
 from tracker.demo.scenarios import PROVINCE_DEPARTMENT, DemoRun
 from tracker.demo.tree import PASSWORD, DemoTree, build_tree
 from tracker.models import Case, Unit, User
@@ -116,11 +117,15 @@ def load_demo(app: Flask, *, cases: int = 3000, seed: int = 2026, if_empty: bool
                   today.year, cases / 3000)
         add_investment_boards(run)
         sweep.run(session, today)
+        # Records of the TT 06/2025 forms, so that every column has a figure for the last quarter.
+        quarter = add_report_forms_demo(session, tree, today)
         session.flush()
         by_kind = dict(session.execute(select(Case.kind, func.count()).group_by(Case.kind)).all())
         overdue = session.scalar(select(func.count(Case.id)).where(overdue_clause(today))) or 0
     click.echo(f"Đã tạo {sum(by_kind.values())} hồ sơ, {overdue} quá hạn / created {sum(by_kind.values())} cases, "
                f"{overdue} overdue: " + ", ".join(f"{kind} {n}" for kind, n in sorted(by_kind.items())))
+    click.echo(f"Biểu mẫu TT 06/2025 có số liệu mọi cột cho kỳ / the TT 06/2025 forms have figures in every column for "
+               f"{quarter.token} ({quarter.start:%d/%m/%Y}-{quarter.end:%d/%m/%Y})")
     click.echo(f"Đăng nhập / logins (mật khẩu / password: {PASSWORD}):")
     for username, role, unit in tree.logins:
         click.echo(f"  {username:<16} {role:<10} {unit}")

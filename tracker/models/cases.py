@@ -176,6 +176,8 @@ class Decision(Base):
     # and count the civil servants among the people disciplined or referred.
     returned_to: Mapped[str | None] = mapped_column(String(20))
     people_disciplined: Mapped[int | None] = mapped_column(Integer)
+    # Form 04/GQTC (TT 06/2025) counts the organisations recommended for sanctions apart.
+    organisations_disciplined: Mapped[int | None] = mapped_column(Integer)
     civil_servants_disciplined: Mapped[int | None] = mapped_column(Integer)
     referred_for_investigation: Mapped[int | None] = mapped_column(Integer)
     civil_servants_referred: Mapped[int | None] = mapped_column(Integer)

@@ -57,6 +57,7 @@ class Measure:
     value: Callable[[Facts], ColumnElement[object]] | None = None
     amount: bool = False  # money or land: a decimal, not a whole number
     scale: Decimal = Decimal(1)  # e.g. VND -> million VND
+    distinct: bool = False  # count distinct records (matters), not rows (petitions at each unit)
 
 
 # -- sources -----------------------------------------------------------------------------------
@@ -167,10 +168,11 @@ def _resolution(kind: str) -> Callable[[Window], Select[tuple[object, ...]]]:
         settled_on = func.coalesce(Case.decided_on, Case.final_on)
         return (
             select(
-                Case.id.label("record_id"), resolving_unit_id().label("unit_id"), Case.round, Case.accepted_on,
+                Case.id.label("record_id"), resolving_unit_id().label("unit_id"), Case.round, Case.parent_case_id,
+                Case.accepted_on,
                 Case.decided_on, Case.final_on, Case.due_on, Case.state, Case.crowd_size, Decision.outcome,
                 Decision.recovered_money_vnd, Decision.recovered_land_m2, Decision.returned_money_vnd,
-                Decision.returned_land_m2, Decision.returned_to, Decision.people_disciplined,
+                Decision.returned_land_m2, Decision.returned_to, Decision.people_disciplined, Decision.organisations_disciplined,
                 Decision.civil_servants_disciplined, Decision.referred_for_investigation, Decision.civil_servants_referred,
             )
             .outerjoin(Decision, and_(Decision.case_id == Case.id, Decision.effective_on == Case.decided_on))
@@ -358,10 +360,19 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+def all_measures() -> dict[str, Measure]:
+    """Every measure a form file may name: these and those the TT 06/2025 forms added."""
+    from tracker.reports.measures_tt06 import TT06_MEASURES  # builds on the sources above
+
+    return {**MEASURES, **TT06_MEASURES}
+
+
 # -- computing -----------------------------------------------------------------------------------
 
 def _aggregate(measure: Measure, facts: Facts, window: Window) -> ColumnElement[object]:
     condition = measure.where(facts, window)
+    if measure.distinct:
+        return func.count(func.distinct(case((condition, facts.record_id), else_=None)))
     if measure.value is None:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
     return func.coalesce(func.sum(case((condition, measure.value(facts)), else_=None)), 0)
@@ -371,9 +382,10 @@ def measure_values(session: Session, keys: Iterable[str], window: Window, rows: 
                    params: dict[str, object]) -> dict[int, dict[str, int | Decimal]]:
     """{row_id: {measure key: value}} for the measures named, one query per source (`params`
     name the report's root unit for `rows`)."""
+    known = all_measures()
     by_source: dict[str, list[Measure]] = defaultdict(list)
     for key in dict.fromkeys(keys):
-        by_source[MEASURES[key].source.name].append(MEASURES[key])
+        by_source[known[key].source.name].append(known[key])
     values: dict[int, dict[str, int | Decimal]] = defaultdict(dict)
     for measures in by_source.values():
         facts = measures[0].source.build(window).subquery("facts")

@@ -14,7 +14,7 @@ from tracker.metrics.periods import Period
 from tracker.metrics.results import Metrics
 from tracker.metrics.scope import UnitRef, root_values, row_units, unit_rows
 from tracker.models import Unit
-from tracker.reports.layout import FormLayout
+from tracker.reports.layout import FormLayout, superseded_note
 from tracker.reports.measures import measure_values
 
 Value = int | float | Decimal | None
@@ -58,6 +58,7 @@ class Table:
     total: Row
     notes: list[str]
     extra_sheets: list[Sheet] = field(default_factory=list)
+    attached_line: str = ""  # "(Kèm theo Báo cáo số …)", under the period line
 
     @property
     def depth(self) -> int:
@@ -83,8 +84,15 @@ def form_table(session: Session, layout: FormLayout, root: Unit, subunits: bool,
     rows = [Row(ref.code, _row_label(ref, root, subunits), [values[ref.id].get(c.measure, 0) for c in layout.columns])
             for ref in refs]
     notes = [f"{layout.note_number}. Ghi chú: " + " ".join(layout.notes)]
+    superseded = superseded_note(layout, period.end)
+    if superseded is not None:
+        notes.append(superseded)
+    if layout.in_force_from > period.end:
+        notes.append(f"Biểu {layout.code} ({layout.circular}) có hiệu lực từ ngày {layout.in_force_from:%d/%m/%Y}, sau kỳ "
+                     f"báo cáo này / form {layout.code} took effect on {layout.in_force_from:%d/%m/%Y}, after this period.")
     return Table(
-        sheet=layout.code.replace("/", "-"), reporting_unit=root.name, form_label=f"Biểu số {layout.code} — {layout.circular}",
+        sheet=layout.code.replace("/", "-"), reporting_unit=root.name,
+        form_label=layout.form_label or f"Biểu số {layout.code} — {layout.circular}", attached_line=layout.attached_line,
         title=layout.title, data_line=period.data_line, unit_heading=layout.unit_heading, columns=columns, rows=rows,
         total=Row("", "Tổng cộng", _total([r.values for r in rows], len(columns))), notes=notes,
     )

@@ -26,7 +26,7 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _FORMATS = {"count": "#,##0", "amount": "#,##0.00", "share": "0.0%", "days": "0.0"}
-HEADER_TOP = 5  # the first heading row: unit and form lines, title, period line, a blank row above
+HEADER_TOP = 5  # the first heading row: unit and form lines, title, period line, the report line or a blank row
 
 
 def new_workbook() -> Workbook:
@@ -96,7 +96,11 @@ def _write_table(wb: Workbook, table: Table) -> None:
     _merge(ws, 2, 1, 2, width)
     ws.append([_cell(ws, table.data_line, italic=True, align=_CENTER)])
     _merge(ws, 3, 1, 3, width)
-    ws.append([])
+    if table.attached_line:
+        ws.append([_cell(ws, table.attached_line, italic=True, align=_CENTER)])
+        _merge(ws, 4, 1, 4, width)
+    else:
+        ws.append([])
     depth = table.depth
     grid, merges = heading_grid(table.columns, depth)
     for level in range(depth):

@@ -327,7 +327,8 @@ def _record_decision(session: Session, case: Case, step: Step) -> None:
         recovered_money_vnd=d.get("recovered_money_vnd"), recovered_land_m2=d.get("recovered_land_m2"),
         returned_money_vnd=d.get("returned_money_vnd"), returned_land_m2=d.get("returned_land_m2"),
         returned_to=d.get("returned_to"),
-        people_disciplined=d.get("people_disciplined"), civil_servants_disciplined=d.get("civil_servants_disciplined"),
+        people_disciplined=d.get("people_disciplined"), organisations_disciplined=d.get("organisations_disciplined"),
+        civil_servants_disciplined=d.get("civil_servants_disciplined"),
         referred_for_investigation=d.get("referred_for_investigation"), civil_servants_referred=d.get("civil_servants_referred"),
     ))
 

@@ -20,7 +20,8 @@ from tracker.metrics.by_unit import compute
 from tracker.metrics.drilldown import CaseItem, PlanItem, SessionItem, SupervisionItem, UnitItem
 from tracker.metrics.figures import Window
 from tracker.metrics.periods import CALENDAR, OFFICIAL, Period
-from tracker.reports.layout import form_codes, layout_for
+from tracker.reports.check import Finding, check_tables
+from tracker.reports.layout import form_codes, forms_in_force, layout_for
 from tracker.reports.table import Table, figures_table, form_table
 from tracker.reports.writers import write_csv, write_rows_csv, write_rows_xlsx, write_xlsx
 from tracker.services import metrics as metrics_service
@@ -82,6 +83,32 @@ def report(session: Session, actor: Actor | None, unit_code: str, period: str, f
     (write_xlsx if fmt == "xlsx" else write_csv)(table, stream)
     name = f"{unit_code}_{version.replace('/', '-').replace(':', '-')}_{resolved.slug}.{fmt}"
     return ReportFile(name, CONTENT_TYPES[fmt], version, resolved.start, resolved.end, len(table.rows))
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    """What `check_report` found: the forms of the report, the period, and every rule that fails."""
+
+    unit: str
+    period: Period
+    forms: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every rule holds."""
+        return not self.findings
+
+
+def check_report(session: Session, actor: Actor | None, unit_code: str, period: str, subunits: bool = True) -> ReportCheck:
+    """Make every form in force for the period (official periods by default) for the unit and
+    its units, and check each form's sum rules and inequalities in every row, and the
+    cross-form rules between them (tracker.reports.check)."""
+    resolved = metrics_service.period_for(session, actor, unit_code, period, OFFICIAL)
+    unit = metrics_service.unit_for(session, actor, unit_code)
+    layouts = forms_in_force(resolved.end)
+    tables = [(layout, form_table(session, layout, unit, subunits, resolved)) for layout in layouts]
+    return ReportCheck(unit.code, resolved, tuple(layout.key for layout in layouts), tuple(check_tables(tables)))
 
 
 def export_drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,

@@ -62,6 +62,8 @@ DECISION_FIELDS = (
     Field("returned_to", FieldType.CHOICE, required=False, choices=("organisation", "individual"),
           label="Trả lại cho tổ chức hay cá nhân / Returned to an organisation or an individual"),
     Field("people_disciplined", FieldType.COUNT, required=False),
+    Field("organisations_disciplined", FieldType.COUNT, required=False,
+          label="Số tổ chức bị kiến nghị xử lý / Organisations recommended for sanctions"),
     Field("civil_servants_disciplined", FieldType.COUNT, required=False,
           label="Trong đó cán bộ, công chức, viên chức / Of whom civil servants"),
     Field("referred_for_investigation", FieldType.COUNT, required=False,
