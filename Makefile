@@ -1,16 +1,16 @@
 # The two commands of README's Quick start, and what they need. Everything the project
-# needs is installed here, into .venv, from pyproject.toml.
+# needs is installed here, into .venv, from pyproject.toml at the versions of constraints.txt.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint bench lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,3 +31,15 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
+
+## Re-pin constraints.txt: the newest versions pyproject.toml allows, resolved in a fresh venv
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e ".[test]"
+	{ echo "# Every package the project installs, pinned: make install and CI install with -c constraints.txt."; \
+	  echo "# Regenerate after changing dependencies in pyproject.toml: make lock"; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .lock-venv
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"

@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from tracker import settings
 from tracker.db import Database
 
 
@@ -20,11 +22,21 @@ def default_database_url(instance_path: str) -> str:
 
 def _secret_key(instance_path: str) -> str:
     # A key kept in the instance folder survives restarts without anyone having to set one.
+    # Created exclusively, so processes starting together all read the one key written first.
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(secrets.token_hex(32))
+    for _ in range(100):  # another process may be between creating the file and writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it, or set SECRET_KEY")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -42,21 +54,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
+        PROXY_COUNT=0,
     )
-    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY"):
-        if os.environ.get(name):
-            app.config[name] = os.environ[name]
+    settings.from_environment(app.config, os.environ)
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    if app.config["PROXY_COUNT"]:
+        # Behind N trusted proxies: the client's address (rate limits, sign-in throttle) and
+        # scheme (Secure cookies) come from their X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from tracker import api, headers, ratelimit, web
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
+    from tracker import api, headers, health, ratelimit, requestlog, unavailable, web
+
+    requestlog.init_app(app)  # first: the request id exists before anything else may log
     headers.init_app(app)
     api.init_app(app)  # the request boundary, sign-in and error bodies the pages use too
+    unavailable.init_app(app)
+    health.init_app(app)
     web.init_app(app)
     ratelimit.init_app(app)  # last: it wraps the public lookups of both
     return app
