@@ -9,8 +9,8 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import clock
-from tracker.models import CalendarOverride, Case, Unit
+from tracker import calendar_cache, clock
+from tracker.models import Case, Unit
 from tracker.services.errors import Conflict, NotFound, Refused
 from workflows.calendar import WorkingCalendar
 from workflows.engine import Engine
@@ -36,12 +36,8 @@ def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
 
 
 def working_calendar(session: Session) -> WorkingCalendar:
-    """The VN calendar with the administrators' overrides."""
-    rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-    return WorkingCalendar.with_overrides(
-        days_off=[day for day, kind in rows if kind == "day_off"],
-        working_days=[day for day, kind in rows if kind == "working_day"],
-    )
+    """The VN calendar with the administrators' overrides (cached per process, tracker/calendar_cache.py)."""
+    return calendar_cache.working_calendar(session)
 
 
 def engine_for(session: Session) -> Engine:
