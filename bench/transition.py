@@ -73,6 +73,7 @@ def build(db: Database, count: int) -> tuple[User, int, list[int]]:
 def service_transition(db: Database, actor: User, case_id: int) -> None:
     """`accept` through the services, in its own transaction."""
     with db.transaction() as session:
+        actor = session.merge(actor, load=False)  # in the session with its unit, as a request's sign-in leaves it
         cases.fire(session, actor, case_id, TransitionIn(trigger="accept", version=1, data={"unit": "D-TNMT"}))
 
 

@@ -31,6 +31,7 @@ class Gunicorn:
     def __init__(self, database_url: str, *, workers: int = 2, redis_url: str | None = None, env: dict[str, str] | None = None):
         self.port = free_port()
         self.lines: list[str] = []
+        self.workers = workers
         self._ready = threading.Event()
         environ = {**os.environ, "SECRET_KEY": "s" * 64, "DATABASE_URL": database_url, **(env or {})}
         environ.pop("REDIS_URL", None)
@@ -49,8 +50,8 @@ class Gunicorn:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             self.lines.append(line.rstrip("\n"))
-            if "Listening at" in line:
-                self._ready.set()
+            if sum('"worker ready"' in seen for seen in self.lines) >= self.workers:
+                self._ready.set()  # every worker has built its app
         self._ready.set()  # the process ended: wake whoever waits
 
     @property

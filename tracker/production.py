@@ -58,6 +58,13 @@ def post_fork(_server: Any, _worker: Any) -> None:
     configure_json_logging()
 
 
+def post_worker_init(worker: Any) -> None:
+    """Say when a worker has built its app and takes requests."""
+    import logging
+
+    logging.getLogger("tracker.server").info("worker ready", extra={"fields": {"pid": worker.pid}})
+
+
 def serve(*, workers: int, bind: str, extra: Mapping[str, Any] | None = None) -> None:
     """Run gunicorn in this process with `wsgi:app`'s factory (blocks until it stops)."""
     from gunicorn.app.base import BaseApplication
@@ -68,7 +75,7 @@ def serve(*, workers: int, bind: str, extra: Mapping[str, Any] | None = None) ->
         def load_config(self) -> None:
             settings = {"bind": bind, "workers": workers, "accesslog": accesslog, "errorlog": errorlog,
                         "worker_class": worker_class, "timeout": timeout, "graceful_timeout": graceful_timeout,
-                        "on_starting": on_starting, "post_fork": post_fork, "proc_name": "tracker", **(extra or {})}
+                        "on_starting": on_starting, "post_fork": post_fork, "post_worker_init": post_worker_init, "proc_name": "tracker", **(extra or {})}
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
