@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,16 +112,23 @@ class PostgresCluster:
 
 
 @contextmanager
-def postgres_cluster(folder: Path) -> Iterator[PostgresCluster]:
-    """A cluster of the test's own, stopped (immediately) when the test ends."""
-    cluster = PostgresCluster(folder)
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A cluster of the test's own, stopped (immediately) and deleted when the test ends.
+
+    Its folder is a new one under the system's temp dir: pytest's own temp dirs belong to
+    whoever runs the tests and are closed to the `postgres` user."""
+    folder = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
     try:
-        yield cluster
-    finally:
+        cluster = PostgresCluster(folder)
         try:
-            cluster.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped by the test
+            yield cluster
+        finally:
+            try:
+                cluster.stop("immediate")
+            except subprocess.CalledProcessError:
+                pass  # already stopped by the test
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class RedisServer:

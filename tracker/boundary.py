@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 WROTE = "tracker.wrote"
@@ -46,8 +47,15 @@ def commit() -> None:
 
 def _close(_error: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.rollback()  # nothing left uncommitted survives the request
+        session.close()
+    except SQLAlchemyError:
+        # The connection died under the request (a database restart): the answer was already
+        # made (a 503); the server dropped the transaction, and the pool drops the connection.
+        session.invalidate()
         session.close()
 
 

@@ -55,6 +55,7 @@ class _Listener:
         self.alive = True
         self.ended_at = 0.0
         self.cached: tuple[int, WorkingCalendar] | None = None
+        self.changed = threading.Condition(self.lock)
         self.stopped = threading.Event()
         threading.Thread(target=self._run, name="calendar-listener", daemon=True).start()
 
@@ -81,6 +82,12 @@ class _Listener:
             self.generation += 1
             self.listening = listening
             self.cached = None
+            self.changed.notify_all()
+
+    def wait_until(self, *, listening: bool = True, past: int = -1, timeout: float = 10.0) -> bool:
+        """Block until the listener is (not) listening with a generation above `past`."""
+        with self.lock:
+            return self.changed.wait_for(lambda: self.listening == listening and self.generation > past, timeout)
 
     def calendar(self, session: Session) -> WorkingCalendar:
         with self.lock:

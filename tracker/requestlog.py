@@ -18,6 +18,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import inspect
 
 LOGGER = "tracker.requests"
 HEADER = "X-Request-Id"
@@ -44,12 +45,19 @@ def _route() -> str:
     return f"/{first}/…" if first else "/"
 
 
+def _user_id(user: Any) -> int | None:
+    # From the identity key, which survives a failed transaction that expired the object.
+    state = inspect(user, raiseerr=False) if user is not None else None
+    identity = getattr(state, "identity", None)
+    return int(identity[0]) if identity else None
+
+
 def _finish(response: Response) -> Response:
     started = g.get("request_started")
     if started is None:  # an error before `_start` ran
         return response
     response.headers[HEADER] = g.request_id
-    user_id = g.get("_login_user").id if getattr(g.get("_login_user"), "is_authenticated", False) else None
+    user_id = _user_id(g.get("_login_user"))
     logging.getLogger(LOGGER).info("request", extra={"fields": {
         "request_id": g.request_id,
         "method": request.method,

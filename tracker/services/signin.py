@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import InstrumentedAttribute, Session, contains_eager
 
 from tracker import clock
@@ -113,7 +114,15 @@ def user_for_token(session: Session, token: str) -> User | None:
     user, token_id, last_used_at = found
     now = clock.now()
     if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
-        session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        # In a savepoint: a database that cannot write now (read-only, full) must still serve reads.
+        try:
+            with session.begin_nested():
+                session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        except OperationalError:
+            pass
+        except InternalError as error:
+            if getattr(error.orig, "sqlstate", None) != "25006":  # read-only transaction
+                raise
     return user
 
 
