@@ -75,7 +75,8 @@ def serve(*, workers: int, bind: str, extra: Mapping[str, Any] | None = None) ->
         def load_config(self) -> None:
             settings = {"bind": bind, "workers": workers, "accesslog": accesslog, "errorlog": errorlog,
                         "worker_class": worker_class, "timeout": timeout, "graceful_timeout": graceful_timeout,
-                        "on_starting": on_starting, "post_fork": post_fork, "post_worker_init": post_worker_init, "proc_name": "tracker", **(extra or {})}
+                        "on_starting": on_starting, "post_fork": post_fork, "post_worker_init": post_worker_init,
+                        "proc_name": "tracker", **(extra or {})}
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
