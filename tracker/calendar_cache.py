@@ -12,8 +12,8 @@ that changes the overrides reads the table itself until it ends, so the recount 
 its own change. A process learns of a change a few milliseconds after the commit, as a
 transaction that had read the table just before the commit would have.
 
-SQLite is read directly each time: it is in the process, and a change made through another
-connection has no notification to send.
+SQLite is read once per transaction: a change made through another connection has no
+notification to send, but a SQLite transaction here holds the write lock from its start.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from workflows.calendar import WorkingCalendar
 
 CHANNEL = "tracker_calendar"
 CHANGED = "tracker.calendar_changed"  # on a connection whose transaction changed the overrides
+IN_TRANSACTION = "tracker.calendar"  # the calendar the connection's current transaction read
 RETRY_SECONDS = 1.0
 
 
@@ -118,11 +119,21 @@ def _listener(engine: Engine) -> _Listener:
 
 
 def working_calendar(session: Session) -> WorkingCalendar:
-    """The calendar with the administrators' overrides, from memory when it is known current."""
+    """The calendar with the administrators' overrides, from memory when it is known current.
+
+    Within one transaction it is read once (SQLite's transactions hold the write lock, so no
+    one else can change it meanwhile; on PostgreSQL the process's copy is checked first)."""
     connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.info.get(CHANGED):
+    if connection.info.get(CHANGED):
         return read_calendar(session)
-    return _listener(connection.engine).calendar(session)
+    known: WorkingCalendar | None = connection.info.get(IN_TRANSACTION)
+    if known is None:
+        if connection.dialect.name == "postgresql":
+            known = _listener(connection.engine).calendar(session)
+        else:
+            known = read_calendar(session)
+        connection.info[IN_TRANSACTION] = known
+    return known
 
 
 def stop_listeners() -> None:
@@ -138,6 +149,7 @@ def stop_listeners() -> None:
 @event.listens_for(CalendarOverride, "after_delete")
 def _changed(_mapper: Mapper[Any], connection: Connection, _target: CalendarOverride) -> None:
     connection.info[CHANGED] = True
+    connection.info.pop(IN_TRANSACTION, None)
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"NOTIFY {CHANNEL}")
 
@@ -146,3 +158,4 @@ def _changed(_mapper: Mapper[Any], connection: Connection, _target: CalendarOver
 @event.listens_for(Engine, "rollback")
 def _transaction_ended(connection: Connection) -> None:
     connection.info.pop(CHANGED, None)
+    connection.info.pop(IN_TRANSACTION, None)
