@@ -194,13 +194,13 @@ def _normal(name: str) -> str:
 
 
 def test_readme_settings_table_documents_every_setting_the_app_reads():
-    from tracker.settings import FROM_ENVIRONMENT, SERVER_SETTINGS
+    from tracker.settings import CLOCK_SETTINGS, FROM_ENVIRONMENT, SERVER_SETTINGS
 
     readme = (ROOT / "README.md").read_text()
     table = readme[readme.index("### Settings"):]
     table = table[:table.index("\n### ")]
     documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
-    assert documented == {s.name for s in FROM_ENVIRONMENT} | set(SERVER_SETTINGS)
+    assert documented == {s.name for s in FROM_ENVIRONMENT} | set(SERVER_SETTINGS) | set(CLOCK_SETTINGS)
 
 
 def test_settings_from_the_environment_are_parsed_and_a_bad_value_is_named(monkeypatch, tmp_path):

@@ -34,6 +34,8 @@ FROM_ENVIRONMENT = (
 )
 # Read by `tracker serve --production` (and gunicorn itself), not by the app.
 SERVER_SETTINGS = ("WEB_CONCURRENCY",)
+# Read by the application's clock (tracker/clock.py).
+CLOCK_SETTINGS = ("TRACKER_TODAY",)
 
 
 def from_environment(config: MutableMapping[str, Any], environ: Mapping[str, str]) -> None:
