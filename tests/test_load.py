@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import _postgres_database
 from tests.servers import TRACKER, Gunicorn
+from tracker import clock
 from tracker.db import Database
 from tracker.migrate import upgrade
 from tracker.models import Case, HistoryEntry, OutboxMessage, Unit, User
@@ -70,7 +71,7 @@ def _setup(url: str) -> tuple[str, list[int]]:
             session.add_all([desk, leader])
             session.flush()
             token = new_token(session, leader)[1]
-            received = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+            received = clock.now() - dt.timedelta(days=2)
             ids = []
             for n in range(CASES):
                 case = cases.intake(session, desk, CaseIn(
