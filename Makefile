@@ -29,8 +29,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard workflows tracker notifications tests bench)
 	$(BIN)/mypy
 
+## Every benchmark of README's Performance section (PostgreSQL at 127.0.0.1:5432; long: about an hour)
 bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/transition.py
+	rm -f bench-transition.db && $(BIN)/python bench/transition.py --database-url sqlite:///bench-transition.db && rm -f bench-transition.db*
+	$(BIN)/python bench/http_load.py
+	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/provinces.py
 
 ## Re-pin constraints.txt: the newest versions pyproject.toml allows, resolved in a fresh venv
 lock:
