@@ -213,3 +213,39 @@ def test_settings_from_the_environment_are_parsed_and_a_bad_value_is_named(monke
     monkeypatch.setenv("PROXY_COUNT", "two")
     with pytest.raises(RuntimeError, match="PROXY_COUNT"):
         create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}", "SECRET_KEY": "k"})
+
+
+def test_a_request_that_only_reads_is_not_committed_and_one_that_writes_is(tmp_path):
+    from sqlalchemy import event
+
+    from tracker.db import Database
+    from tracker.migrate import upgrade
+    from tracker.models import Unit, User
+    from tracker.services.admin import new_token
+
+    url = f"sqlite:///{tmp_path / 'commits.db'}"
+    upgrade(url)
+    db = Database(url)
+    with db.transaction() as session:
+        unit = Unit(code="D1", name="Quận 1", kind="district", path="/1/", settings={})
+        session.add(unit)
+        session.flush()
+        user = User(username="tiepdan", password_hash="x", role="reception", unit=unit)
+        session.add(user)
+        session.flush()
+        token = new_token(session, user)[1]
+    db.engine.dispose()
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "k"})
+    commits: list[object] = []
+    event.listen(app.extensions["db"].engine, "commit", commits.append)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200  # records the token's first use
+    assert len(commits) == 1
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200  # within the minute: reads only
+    assert len(commits) == 1
+    assert client.post("/api/v1/cases", headers=headers, json={
+        "kind": "feedback", "channel": "online", "received_unit": "D1", "subject": "Phản ánh", "content": "Nội dung",
+        "petitioners": [{"full_name": "Lê Văn Tám"}]}).status_code == 201
+    assert len(commits) == 2
+    app.extensions["db"].engine.dispose()

@@ -4,28 +4,36 @@ A view (or the sign-in machinery before it) takes the request's session with
 `request_session()`; services flush into it. The API's route wrapper calls `commit()` when
 the view returned normally; anything raised leaves the work uncommitted, and the session
 is rolled back and closed when the request ends, so a refused request writes nothing.
-A request that wrote nothing (most reads) sends no COMMIT: its transaction ends with the
-rollback at teardown, which costs no round trip once nothing is pending.
+A request that wrote nothing (most reads) is not committed: its transaction ends with the
+rollback at teardown (the round trip a COMMIT would have cost, without the session's commit
+work), and a read can never write by accident. "Wrote" is decided on what was sent to the
+database — any statement but a SELECT — so writes made through the ORM, Core or the raw
+connection are all committed.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, g
 from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import Session
 
-WROTE = "tracker.wrote"
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _flush: UOWTransaction) -> None:
-    session.info[WROTE] = True
+WROTE = "tracker.wrote"  # on a connection whose current transaction sent something but a read
+_READS = ("SELECT", "BEGIN")
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
+@event.listens_for(Engine, "before_cursor_execute")
+def _sent(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not statement.lstrip()[:6].upper().startswith(_READS):
+        conn.info[WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _ended(conn: Connection) -> None:
+    conn.info.pop(WROTE, None)
 
 
 def request_session() -> Session:
@@ -40,9 +48,10 @@ def request_session() -> Session:
 def commit() -> None:
     """Commit the request's work, if it did any."""
     session: Session | None = g.get("db_session")
-    if session is not None and (session.info.get(WROTE) or session.new or session.dirty or session.deleted):
+    if session is None or session.get_transaction() is None:
+        return
+    if session.new or session.dirty or session.deleted or session.connection().info.get(WROTE):
         session.commit()
-        session.info.pop(WROTE, None)
 
 
 def _close(_error: BaseException | None) -> None:
