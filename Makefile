@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench lock
+.PHONY: install demo test lint bench lock messages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,9 @@ lock:
 	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
 	rm -rf .lock-venv
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+
+## Re-read the pages' messages into tracker/translations/vi (then translate the new ones).
+## The .mo files are compiled by the app when it starts (tracker/web/i18n.py), never committed.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _n --no-location --sort-output -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations -l vi --no-fuzzy-matching

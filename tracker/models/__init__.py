@@ -5,11 +5,12 @@ from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
 from tracker.models.history import HistoryEntry
 from tracker.models.outbox import OutboxMessage
+from tracker.models.reception_days import ReceptionDay
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
     "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
-    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
+    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]
