@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from tracker import settings
 from tracker.db import Database
 
 
@@ -20,11 +22,21 @@ def default_database_url(instance_path: str) -> str:
 
 def _secret_key(instance_path: str) -> str:
     # A key kept in the instance folder survives restarts without anyone having to set one.
+    # Created exclusively, so processes starting together all read the one key written first.
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(secrets.token_hex(32))
+    for _ in range(100):  # another process may be between creating the file and writing it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it, or set SECRET_KEY")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -46,9 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     from tracker import notify
 
-    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TRUSTED_PROXIES", *notify.ENVIRONMENT):
-        if os.environ.get(name):
-            app.config[name] = os.environ[name]
+    settings.from_environment(app.config, os.environ)
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
@@ -57,10 +67,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
     notify.init_app(app)
 
-    from tracker import api, headers, ratelimit, web
+    from tracker import api, headers, health, ratelimit, requestlog, unavailable, web
 
+    requestlog.init_app(app)  # first: the request id exists before anything else may log
     headers.init_app(app)
     api.init_app(app)  # the request boundary, sign-in and error bodies the pages use too
+    unavailable.init_app(app)
+    health.init_app(app)
     web.init_app(app)
     ratelimit.init_app(app)  # last: it wraps the public lookups of both
     return app

@@ -496,13 +496,34 @@ def periods_reset(app: Flask, province: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@with_app
-def serve(app: Flask, host: str, port: int) -> None:
-    """Run the web application."""
+@click.option("--production", is_flag=True, help="gunicorn with several worker processes and JSON logs (README: Production)")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="with --production: worker processes [default: WEB_CONCURRENCY, else 2]")
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL; default: SQLite in the instance folder")
+def serve(host: str, port: int, production: bool, workers: int | None, database_url: str | None) -> None:
+    """Run the web application: the development server, or gunicorn with --production."""
+    import os
+
+    if production:
+        from tracker import production as prod
+
+        if database_url:
+            os.environ["DATABASE_URL"] = database_url  # the workers build their apps from the environment
+        count = workers or int(os.environ.get("WEB_CONCURRENCY") or prod.DEFAULT_WORKERS)
+        try:
+            prod.check_settings(count, os.environ)
+        except prod.ProductionConfigError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"http://{host}:{port}/ ({count} workers)", err=True)
+        prod.serve(workers=count, bind=f"{host}:{port}")
+        return
+    if workers is not None:
+        raise click.UsageError("--workers needs --production")
     from werkzeug.serving import run_simple
 
     from tracker.serving import PathOnlyLogHandler
 
+    app = _app(database_url)
     click.echo(f"http://{host}:{port}/")
     run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=PathOnlyLogHandler)
 

@@ -18,6 +18,10 @@ NAMING = {
 }
 
 
+# A database that does not answer must fail a request quickly (503), not hold a worker.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
 class Base(DeclarativeBase):
     """Base class of every model."""
 
@@ -51,7 +55,12 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # No ping before every checkout (a round trip per request): a connection found dead is
+    # reported as a disconnect, SQLAlchemy then discards the whole pool, and the request is
+    # answered 503 with Retry-After (tracker/unavailable.py). A connection unused for half an
+    # hour is replaced, before a firewall drops it silently.
+    return create_engine(url, pool_pre_ping=False, pool_recycle=1800, hide_parameters=True,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 class Database:

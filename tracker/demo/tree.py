@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Unit, User
 from tracker.schemas import UnitIn, UserIn
-from tracker.services.admin import create_unit, create_user
+from tracker.services.admin import create_unit, create_user, hash_password
 
 PASSWORD = "demo-2026-tracker"
 
@@ -34,6 +34,7 @@ class DemoTree:
     agencies: list[Unit] = field(default_factory=list)
     boards: list[Unit] = field(default_factory=list)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, unit name
+    password_hash: str | None = None
 
     def add_unit(self, session: Session, code: str, name: str, kind: str, parent: str | None = None) -> Unit:
         unit = create_unit(session, None, UnitIn(code=code, name=name, kind=kind, parent_code=parent))
@@ -43,8 +44,11 @@ class DemoTree:
         return unit
 
     def add_user(self, session: Session, username: str, role: str, unit_code: str, full_name: str) -> User:
+        if self.password_hash is None:  # one Argon2 hash (half a second) for every demo user's one password
+            self.password_hash = hash_password(PASSWORD)
         user = create_user(session, None, UserIn(username=username, role=role, unit=unit_code, password=PASSWORD,
-                                                 email=f"{username}@demo.gov.vn", full_name=full_name))
+                                                 email=f"{username}@demo.gov.vn", full_name=full_name),
+                           password_hash=self.password_hash)
         self.users.append(user)
         self.logins.append((username, role, self.units[unit_code].name))
         return user

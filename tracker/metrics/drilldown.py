@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import CTE, Select, null, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session, aliased
 
 from tracker.metrics.figures import Figure, Kind, Window
 from tracker.models import Case, Dialogue, DialoguePlan, Supervision, Unit
@@ -116,6 +118,30 @@ def load_items(session: Session, record: str, found: Sequence[tuple[int, int, ob
         else:
             items.append(SupervisionItem(r.id, unit, r.started_on, r.ended_on, r.subject))
     return items
+
+
+def export_select(record: str, drill: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
+    """The records of `drill_select(...)` as one statement of plain columns, in the order of the
+    fields of the record's item (CaseItem, SessionItem...), for exports of any size: the rows
+    come straight from the database cursor, no ORM object is built."""
+    found = drill.order_by(None).subquery("found")
+    counted = aliased(Unit, name="counted_unit")  # the unit the record is counted under
+    if record == "case":
+        columns: list[Any] = [Case.id, Case.tracking_code, Case.kind, Case.state, counted.code, Case.received_on,
+                              Case.accepted_on, Case.decided_on, Case.due_on,
+                              sql_case((Case.kind == "denunciation", null()), else_=Case.subject), found.c.value]
+        stmt = select(*columns).join(found, found.c.record_id == Case.id)
+    elif record == "unit":
+        stmt = select(Unit.id, counted.code, Unit.name, Unit.kind).join(found, found.c.record_id == Unit.id)
+    else:
+        model, fields = {
+            "dialogue": (Dialogue, ("held_on", "chair", "topic")),
+            "plan": (DialoguePlan, ("year", "planned_sessions")),
+            "supervision": (Supervision, ("started_on", "ended_on", "subject")),
+        }[record]
+        stmt = select(model.id, counted.code, *(getattr(model, f) for f in fields)).join(  # type: ignore[attr-defined]
+            found, found.c.record_id == model.id)  # type: ignore[attr-defined]
+    return stmt.join(counted, counted.id == found.c.unit_id).order_by(found.c.record_id)
 
 
 def _unit_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:

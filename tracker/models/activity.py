@@ -48,8 +48,8 @@ class ReceptionVisit(Base):
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    unit: Mapped[Unit] = relationship(lazy="joined")
-    cases = relationship("Case", secondary=visit_cases, lazy="selectin")
+    unit: Mapped[Unit] = relationship()
+    cases = relationship("Case", secondary=visit_cases)
 
 
 class DialoguePlan(Base):
@@ -67,7 +67,7 @@ class DialoguePlan(Base):
     planned_sessions: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    unit: Mapped[Unit] = relationship(lazy="joined")
+    unit: Mapped[Unit] = relationship()
 
 
 class Dialogue(Base):
@@ -85,7 +85,7 @@ class Dialogue(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    host_unit: Mapped[Unit] = relationship(lazy="joined")
+    host_unit: Mapped[Unit] = relationship()
 
 
 class Supervision(Base):
@@ -105,7 +105,7 @@ class Supervision(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    board_unit: Mapped[Unit] = relationship(foreign_keys=[board_unit_id], lazy="joined")
-    scope_unit: Mapped[Unit | None] = relationship(foreign_keys=[scope_unit_id], lazy="joined")
-    scope_cases = relationship("Case", secondary=supervision_cases, lazy="selectin")
-    project: Mapped[Project | None] = relationship(lazy="joined")
+    board_unit: Mapped[Unit] = relationship(foreign_keys=[board_unit_id])
+    scope_unit: Mapped[Unit | None] = relationship(foreign_keys=[scope_unit_id])
+    scope_cases = relationship("Case", secondary=supervision_cases)
+    project: Mapped[Project | None] = relationship()

@@ -98,12 +98,18 @@ class Case(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    received_unit: Mapped[Unit] = relationship(foreign_keys=[received_unit_id], lazy="joined")
-    assigned_unit: Mapped[Unit | None] = relationship(foreign_keys=[assigned_unit_id], lazy="joined")
+    received_unit: Mapped[Unit] = relationship(foreign_keys=[received_unit_id])
+    assigned_unit: Mapped[Unit | None] = relationship(foreign_keys=[assigned_unit_id])
     petitioners: Mapped[list[Petitioner]] = relationship(
         back_populates="case", order_by="Petitioner.position", cascade="all, delete-orphan"
     )
     decisions: Mapped[list[Decision]] = relationship(back_populates="case", order_by="Decision.id")
+
+    def __init__(self, **columns: object):
+        # A new case has no petitioners yet: say so, so that adding the first one after the
+        # INSERT does not load an empty collection from the database.
+        columns.setdefault("petitioners", [])
+        super().__init__(**columns)
 
     @property
     def resolving_unit(self) -> Unit:

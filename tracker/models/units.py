@@ -38,7 +38,7 @@ class Unit(Base):
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id], lazy="joined", join_depth=1)
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
     @property

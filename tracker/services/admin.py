@@ -86,8 +86,9 @@ def check_password(user: User, password: str) -> bool:
         return False
 
 
-def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
-    """Add a user with a role at a unit."""
+def create_user(session: Session, actor: Actor | None, data: UserIn, *, password_hash: str | None = None) -> User:
+    """Add a user with a role at a unit. `password_hash`: the Argon2 hash of `data.password`
+    made already (the demo's users share one password: one slow hash, not one per user)."""
     _require_admin(actor, Operation.CREATE_USER)
     if session.scalar(select(User.id).where(User.username == data.username)):
         raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
@@ -97,7 +98,7 @@ def create_user(session: Session, actor: Actor | None, data: UserIn) -> User:
     if data.role == Role.SUPERVISOR and not unit.is_board:
         raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a supervisory board",
                       {"fields": {"unit": "not a board"}})
-    user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, unit=unit,
+    user = User(username=data.username, password_hash=password_hash or hash_password(data.password), role=data.role, unit=unit,
                 email=data.email, full_name=data.full_name)
     session.add(user)
     session.flush()

@@ -26,6 +26,7 @@ from tracker.services.common import (
     check_version,
     effective_date,
     engine_for,
+    find_unit,
     get_or_404,
     new_tracking_code,
     tracking_code_key,
@@ -289,7 +290,7 @@ def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: Tra
     # A configurable period is the resolving unit's own setting: on accept, the unit named.
     unit = case.resolving_unit
     if spec is not None and spec.name == "accept" and isinstance(data.data.get("unit"), str):
-        named = session.scalar(select(Unit).where(Unit.code == data.data["unit"]))
+        named = find_unit(session, data.data["unit"])
         unit = named or unit
     return unit.period_overrides()
 

@@ -6,11 +6,11 @@ import datetime as dt
 import secrets
 from typing import TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
-from tracker import clock
-from tracker.models import CalendarOverride, Case, Unit
+from tracker import calendar_cache, clock
+from tracker.models import Case, Unit
 from tracker.services.errors import Conflict, NotFound, Refused
 from workflows.calendar import WorkingCalendar
 from workflows.engine import Engine
@@ -33,9 +33,29 @@ def tracking_code_key(text: str) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else text.strip().upper()
 
 
+_UNITS_BY_CODE = "tracker.units_by_code"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_units(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_UNITS_BY_CODE, None)  # a unit created in what was rolled back is gone
+
+
+def find_unit(session: Session, code: str) -> Unit | None:
+    """The unit with `code`, or None; looked up once per session (a service often names the
+    same unit several times: the period's settings, the target's checks, the payload)."""
+    known: dict[str, Unit] = session.info.setdefault(_UNITS_BY_CODE, {})
+    unit = known.get(code)
+    if unit is None:
+        unit = session.scalar(select(Unit).where(Unit.code == code))
+        if unit is not None:
+            known[code] = unit
+    return unit
+
+
 def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
     """The unit with `code`; a 422 naming `field` when there is none."""
-    unit = session.scalar(select(Unit).where(Unit.code == code))
+    unit = find_unit(session, code)
     if unit is None:
         raise Refused(f"Không có đơn vị {code!r} / no unit {code!r}", {"fields": {field: "unknown unit"}}, code="unknown_unit")
     return unit
@@ -51,12 +71,8 @@ def case_unit(unit: Unit, *, field: str) -> Unit:
 
 
 def working_calendar(session: Session) -> WorkingCalendar:
-    """The VN calendar with the administrators' overrides."""
-    rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-    return WorkingCalendar.with_overrides(
-        days_off=[day for day, kind in rows if kind == "day_off"],
-        working_days=[day for day, kind in rows if kind == "working_day"],
-    )
+    """The VN calendar with the administrators' overrides (cached per process, tracker/calendar_cache.py)."""
+    return calendar_cache.working_calendar(session)
 
 
 def engine_for(session: Session) -> Engine:

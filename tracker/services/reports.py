@@ -10,14 +10,13 @@ reporting period (2026-H1 = 15/12/2025-14/06/2026); for the tracker's figures a 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from typing import IO
 
 from sqlalchemy.orm import Session
 
 from tracker.auth.policy import Actor
 from tracker.metrics.by_unit import compute
-from tracker.metrics.drilldown import CaseItem, PlanItem, SessionItem, SupervisionItem, UnitItem
 from tracker.metrics.figures import Window
 from tracker.metrics.periods import CALENDAR, OFFICIAL, Period
 from tracker.reports.check import Finding, check_tables
@@ -29,7 +28,6 @@ from tracker.services.errors import BadRequest
 
 FIGURES_FORM = "figures"
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
-ITEM_TYPES = {"case": CaseItem, "dialogue": SessionItem, "plan": PlanItem, "supervision": SupervisionItem, "unit": UnitItem}
 
 
 @dataclass(frozen=True)
@@ -116,10 +114,8 @@ def export_drilldown(session: Session, actor: Actor | None, unit_code: str, date
                      row_unit: str | None = None) -> ReportFile:
     """Every record behind one count, streamed to an xlsx or csv file with bounded memory."""
     _check_format(fmt)
-    found, items = metrics_service.drilldown_items(session, actor, unit_code, date_from, date_to, subunits, group, figure,
-                                                   row_unit)
-    header = [f.name for f in fields(ITEM_TYPES[found.record])]
-    rows = (astuple(item) for item in items)
+    found, header, rows = metrics_service.drilldown_rows(session, actor, unit_code, date_from, date_to, subunits, group,
+                                                         figure, row_unit)
     count = (write_rows_xlsx(found.path, header, rows, stream) if fmt == "xlsx" else write_rows_csv(header, rows, stream))
     name = f"{unit_code}_{found.path}_{date_from.isoformat()}_{date_to.isoformat()}.{fmt}"
     return ReportFile(name, CONTENT_TYPES[fmt], found.path, date_from, date_to, count)
