@@ -42,10 +42,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
+        # Documents on cases (tracker.files): disk under the instance folder, or S3-compatible storage.
+        FILES_STORAGE="disk",
+        FILES_DIR=None,
+        DOCUMENT_MAX_BYTES=25 * 1024 * 1024,
+        S3_ENDPOINT_URL=None,
+        S3_BUCKET=None,
+        S3_REGION=None,
+        S3_ACCESS_KEY=None,
+        S3_SECRET_KEY=None,
     )
-    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY"):
+    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY", "FILES_STORAGE", "FILES_DIR", "S3_ENDPOINT_URL",
+                 "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
+    if os.environ.get("DOCUMENT_MAX_BYTES"):
+        app.config["DOCUMENT_MAX_BYTES"] = int(os.environ["DOCUMENT_MAX_BYTES"])
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
@@ -53,7 +65,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
 
-    from tracker import api, headers, ratelimit, web
+    from tracker import api, files, headers, ratelimit, web
+
+    files.init_app(app)
 
     headers.init_app(app)
     api.init_app(app)  # the request boundary, sign-in and error bodies the pages use too

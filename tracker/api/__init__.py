@@ -14,6 +14,7 @@ from tracker.api import (  # noqa: F401 - routes
     auth,
     cases,
     dialogues,
+    documents,
     errors,
     metrics,
     supervisions,

@@ -3,13 +3,15 @@ from tracker.db import Base
 from tracker.models.activity import Dialogue, DialoguePlan, ReceptionVisit, Supervision, supervision_cases, visit_cases
 from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
+from tracker.models.documents import Document, DocumentDownload
 from tracker.models.history import HistoryEntry
 from tracker.models.outbox import OutboxMessage
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
-    "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "HistoryEntry",
+    "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "Document", "DocumentDownload",
+    "HistoryEntry",
     "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]
