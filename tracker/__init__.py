@@ -51,9 +51,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         S3_REGION=None,
         S3_ACCESS_KEY=None,
         S3_SECRET_KEY=None,
+        # A province's own act templates (<dir>/<version>/<key>.docx), else the packaged ones.
+        ACTS_TEMPLATES_DIR=None,
     )
     for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY", "FILES_STORAGE", "FILES_DIR", "S3_ENDPOINT_URL",
-                 "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY"):
+                 "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY", "ACTS_TEMPLATES_DIR"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if os.environ.get("DOCUMENT_MAX_BYTES"):

@@ -46,7 +46,7 @@ def seeded(steps, person):
     recommendation = steps.recommendation("answered")
     return {
         "path": {"case_id": case.id, "dialogue_id": opinion.dialogue_id, "supervision_id": recommendation.supervision_id,
-                 "tracking_code": case.tracking_code, "token_id": 2_000_000_000, "doc_id": 2_000_000_000},
+                 "tracking_code": case.tracking_code, "token_id": 2_000_000_000, "doc_id": 2_000_000_000, "key": "receipt"},
         "token": person("admin").token,
     }
 

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from tracker import boundary
 from tracker.api import (  # noqa: F401 - routes
+    acts,
     auth,
     cases,
     dialogues,

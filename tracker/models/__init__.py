@@ -1,6 +1,7 @@
 """The tracker's models, one module per aggregate."""
 from tracker.db import Base
 from tracker.models.activity import Dialogue, DialoguePlan, ReceptionVisit, Supervision, supervision_cases, visit_cases
+from tracker.models.acts import ActRegister, IssuedAct
 from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
 from tracker.models.documents import Document, DocumentDownload
@@ -10,8 +11,8 @@ from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
-    "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "Document", "DocumentDownload",
+    "ActRegister", "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "Document", "DocumentDownload",
     "HistoryEntry",
-    "IdempotencyKey", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
+    "IdempotencyKey", "IssuedAct", "LoginFailure", "OutboxMessage", "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User",
     "supervision_cases", "visit_cases",
 ]
