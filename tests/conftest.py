@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker import create_app
+from tracker import clock, create_app
 from tracker.db import Database
 from tracker.migrate import upgrade
 from tracker.models import Unit, User
@@ -124,6 +124,21 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def runner(app):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
+
+
+# -- the clock ---------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _clock_runs_again_after_each_test() -> Iterator[None]:
+    """A test that sets the clock leaves it running for the next one."""
+    yield
+    clock.set_to(None)
+
+
+@pytest.fixture()
+def clock_at() -> Callable[[dt.date | dt.datetime], None]:
+    """Set the application's clock for this test: clock_at(date(2026, 3, 9)) (09:00 in Vietnam)."""
+    return clock.set_to
 
 
 # -- factories ---------------------------------------------------------------------------------

@@ -37,8 +37,8 @@ def test_a_complaint_received_before_tet_2026_is_due_after_it(session, clerk, in
     assert (case.state, case.due_on, case.rule_set) == ("received", D(2026, 3, 2), "vn-2019-01-01")
 
 
-def test_a_complaint_received_before_tet_2027_is_due_after_it(session, clerk, intake, monkeypatch):
-    monkeypatch.setattr("tracker.clock.today", lambda: D(2027, 3, 1))
+def test_a_complaint_received_before_tet_2027_is_due_after_it(session, clerk, intake, clock_at):
+    clock_at(D(2027, 3, 1))
     case = intake(clerk, received_at=at(D(2027, 2, 1)))
     assert (case.due_on, case.rule_set) == (D(2027, 2, 22), "vn-2026-07-01")
 
@@ -112,9 +112,10 @@ def test_a_refused_trigger_changes_nothing(session, clerk, intake, trigger, data
     assert footprint(session) == before and session.get(Case, case.id).state == "received"
 
 
-def test_an_effective_date_may_not_precede_the_previous_entry_nor_lie_in_the_future(session, clerk, intake, move):
+def test_an_effective_date_may_not_precede_the_previous_entry_nor_lie_in_the_future(session, clerk, intake, move, clock_at):
+    clock_at(D(2026, 3, 10))
     case = intake(clerk)
-    for day in (D(2026, 3, 1), dt.date.today() + dt.timedelta(days=2)):
+    for day in (D(2026, 3, 1), D(2026, 3, 12)):
         with pytest.raises(Refused):
             move(clerk, case, "accept", day)
     assert session.get(Case, case.id).version == 1
@@ -141,9 +142,10 @@ def test_only_reception_and_admins_log_petitions(session, tree, make_user, intak
         intake(make_user("agency", tree["HT-TNMT"]), received_unit="HT-TNMT")
 
 
-def test_a_petition_cannot_be_received_in_the_future(session, clerk, intake):
+def test_a_petition_cannot_be_received_in_the_future(session, clerk, intake, clock_at):
+    clock_at(D(2026, 3, 10))
     with pytest.raises(Refused):
-        intake(clerk, received_at=at(dt.date.today() + dt.timedelta(days=3)))
+        intake(clerk, received_at=at(D(2026, 3, 13)))
 
 
 @pytest.mark.parametrize("body", [

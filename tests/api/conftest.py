@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from tracker import clock
 from tracker.models import Case, Unit, User
 from tracker.schemas import DialogueIn, OpinionIn, RecommendationIn, SupervisionIn, TransitionIn
 from tracker.services import activity, cases
@@ -22,7 +23,14 @@ from tracker.services.admin import new_token
 ROLES = ("admin", "reception", "agency", "supervisor", "leader")
 HOME = {"inside": {"admin": "HT", "reception": "HT", "agency": "HT-TNMT", "supervisor": "HT-MT", "leader": "HT"},
         "outside": {"admin": "BT", "reception": "BT", "agency": "BT-TNMT", "supervisor": "BT-MT", "leader": "BT"}}
+# The day the API tests happen on (a working Wednesday): "this year" and "yesterday" are stated, not real.
+TODAY = dt.date(2026, 11, 18)
 DENOUNCER = {"full_name": "Trần Thị Bích", "id_number": "079188002222", "phone": "0909123456", "address": "Số 12 Đường Lý Thường Kiệt"}
+
+
+@pytest.fixture(autouse=True)
+def _api_day(clock_at: Callable[[dt.date], None]) -> None:
+    clock_at(TODAY)
 
 
 @pytest.fixture()
@@ -114,14 +122,14 @@ class Steps:
 
     def dialogue(self) -> Any:
         return activity.open_dialogue(self.session, self.person("reception").user, DialogueIn(
-            host_unit="HT", held_on=dt.date.today() - dt.timedelta(days=1), chair="Chủ tịch UBND thị xã", topic="Bồi thường"))
+            host_unit="HT", held_on=TODAY - dt.timedelta(days=1), chair="Chủ tịch UBND thị xã", topic="Bồi thường"))
 
     def opinion(self, state: str = "settled_on_spot") -> Case:
         dialogue = self.dialogue()
         settled = state == "settled_on_spot"
         case = activity.record_opinion(self.session, self.person("reception").user, dialogue.id, OpinionIn(
             subject="Giá bồi thường", content="Đề nghị công khai", settled_on_spot=settled, answer="Đã trả lời" if settled else None,
-            assigned_unit=None if settled else "HT-TNMT", due_on=None if settled else dt.date.today() + dt.timedelta(days=20)))
+            assigned_unit=None if settled else "HT-TNMT", due_on=None if settled else TODAY + dt.timedelta(days=20)))
         if state in ("settled_on_spot", "assigned"):
             return case
         case = self.fire(case, "resolve", summary="Đã xử lý")
@@ -131,7 +139,7 @@ class Steps:
 
     def supervision(self, board: str = "HT-MT") -> Any:
         return activity.open_supervision(self.session, self.person("supervisor", unit=board).user, SupervisionIn(
-            board_unit=board, subject="Giám sát công khai bồi thường", started_on=dt.date.today() - dt.timedelta(days=5)))
+            board_unit=board, subject="Giám sát công khai bồi thường", started_on=TODAY - dt.timedelta(days=5)))
 
     def recommendation(self, state: str = "issued", board: str = "HT-MT", addressee: str = "HT-TNMT") -> Case:
         supervision = self.supervision(board)
@@ -143,7 +151,7 @@ class Steps:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    return clock.now() - dt.timedelta(minutes=5)
 
 
 @pytest.fixture()

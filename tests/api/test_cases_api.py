@@ -8,7 +8,8 @@ import itertools
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.conftest import is_error_body
+from tests.api.conftest import TODAY, is_error_body
+from tracker import clock
 from tracker.models import Case, IdempotencyKey
 from tracker.schemas import CaseIn
 from tracker.services import cases as case_services
@@ -107,7 +108,7 @@ def test_lists_page_and_count(steps, call, person):
 def test_list_filters(query, expected, steps, call, person):
     made = {"complaint-received": steps.complaint(), "complaint-accepted": steps.complaint("accepted"),
             "feedback": steps.intake(person("reception").user, kind="feedback", received_unit="HT", petitioners=[],
-                                     subject="Đèn đường hỏng", received_at=dt.datetime.now(dt.UTC))}
+                                     subject="Đèn đường hỏng", received_at=clock.now())}
     ids = {item["id"] for item in call(person("admin"), "GET", f"/api/v1/cases?{query}").get_json()["items"]}
     assert ids == {made[name].id for name in expected}
 
@@ -156,8 +157,8 @@ def test_the_case_page_shows_history_and_available_triggers(steps, call, person)
 
 
 def test_effective_on_is_carried_to_the_history(steps, call, person):
-    case = steps.intake(person("reception").user, received_unit="HT", received_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3))
-    day = dt.date.today() - dt.timedelta(days=1)
+    case = steps.intake(person("reception").user, received_unit="HT", received_at=clock.now() - dt.timedelta(days=3))
+    day = TODAY - dt.timedelta(days=1)
     moved = call(person("admin"), "POST", f"/api/v1/cases/{case.id}/transitions",
                  json={"trigger": "accept", "version": 1, "effective_on": day.isoformat(), "data": {"unit": "HT-TNMT"}})
     assert moved.status_code == 200 and moved.get_json()["accepted_on"] == day.isoformat()

@@ -4,17 +4,15 @@ here the HTTP contract, the jurisdiction and the confidentiality of what the fil
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.conftest import DENOUNCER, is_error_body
+from tests.api.conftest import DENOUNCER, TODAY, is_error_body
 from tracker.metrics.results import group_fields
 from tracker.services import metrics as metrics_service
 
-TODAY = dt.date.today()
 YEAR = f"from={TODAY.year}-01-01&to={TODAY.year}-12-31"
 
 

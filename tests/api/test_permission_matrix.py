@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import ROLES, is_error_body
+from tests.api.conftest import ROLES, TODAY, is_error_body
+from tracker import clock
 
-TODAY = dt.date.today()
 LATER = (TODAY + dt.timedelta(days=25)).isoformat()
 
 # -- endpoints ----------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_trigger_answers_each_role_as_the_rules_say(trigger, role, place, steps,
 
 def test_an_agency_cannot_act_on_a_case_in_its_area_assigned_elsewhere(steps, person, call):
     """Received at the agency's own unit, then sent to the ward: the agency sees it, may not work it."""
-    case = steps.intake(person("reception").user, received_unit="HT-TNMT", received_at=dt.datetime.now(dt.UTC))
+    case = steps.intake(person("reception").user, received_unit="HT-TNMT", received_at=clock.now())
     case = steps.fire(case, "forward", unit="HT-LH")
     case = steps.fire(case, "accept", unit="HT-LH")
     agency = person("agency")

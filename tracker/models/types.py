@@ -6,10 +6,12 @@ import datetime as dt
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from tracker import clock
+
 
 def utcnow() -> dt.datetime:
-    """Now, timezone-aware, in UTC."""
-    return dt.datetime.now(dt.UTC)
+    """Now, timezone-aware, in UTC, from the application's clock (tracker/clock.py)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
