@@ -358,7 +358,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=PathOnlyLogHandler)
 
 
-from tracker import cli_documents  # noqa: E402,F401 - registers `tracker documents`
+from tracker import cli_documents, cli_imports  # noqa: E402,F401 - register `tracker documents`, `tracker import`
 
 if __name__ == "__main__":  # pragma: no cover
     main()
