@@ -85,6 +85,12 @@ def unit_in_area(actor: Actor, unit: Unit) -> bool:
     return unit.path.startswith(area_root_path(actor))
 
 
+def can_act_in_area(actor: Actor, case: Case) -> bool:
+    """True when the case's resolving unit lies in the actor's area: the power to act on a
+    case follows it when it is forwarded, the unit that received it keeps only read access."""
+    return unit_in_area(actor, case.resolving_unit)
+
+
 def issued_by_actor_board(actor: Actor, case: Case, board_unit_id: int | None) -> bool:
     """True when the case is a recommendation the actor's board issued."""
     return actor.role == Role.SUPERVISOR and board_unit_id is not None and board_unit_id == actor.unit.id
@@ -150,9 +156,7 @@ def scope_allows(actor: Actor, case: Case, scope: Scope, board_unit_id: int | No
         case Scope.ANY:
             return True
         case Scope.AREA | Scope.BOARD_AREA:
-            return can_view(actor, case, board_unit_id) and (
-                unit_in_area(actor, case.received_unit) or unit_in_area(actor, resolving)
-            )
+            return can_act_in_area(actor, case)
         case Scope.ASSIGNED:
             return actor.unit.id == resolving.id
         case Scope.ABOVE_RESOLVING:
@@ -165,7 +169,7 @@ def scope_allows(actor: Actor, case: Case, scope: Scope, board_unit_id: int | No
 def may_fire(actor: Actor, case: Case, trigger: Trigger, board_unit_id: int | None = None) -> bool:
     """True when the actor's role and place allow `trigger` on `case` (the state is the engine's)."""
     if actor.role == Role.ADMIN:
-        return can_view(actor, case, board_unit_id)
+        return can_act_in_area(actor, case)
     scope = trigger.who.get(Role(actor.role))
     return scope is not None and scope_allows(actor, case, scope, board_unit_id)
 

@@ -12,6 +12,9 @@ from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
 
 UNIT_KINDS = ("province", "district", "commune", "agency", "front_committee", "inspection_board")
+# The supervisory boards: they watch units and cases, never receive or resolve one. The one
+# definition of the set; adding a kind also takes a migration that recreates the database's
+# guard with the new list (tracker/models/board_guard.py).
 BOARD_KINDS = ("front_committee", "inspection_board")
 
 

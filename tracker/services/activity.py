@@ -17,7 +17,7 @@ from tracker.auth.policy import Actor, Operation
 from tracker.models import Case, Dialogue, DialoguePlan, ReceptionVisit, Supervision, Unit
 from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, VisitIn
 from tracker.services.cases import add_petitioners, new_case
-from tracker.services.common import effective_date, engine_for, get_or_404, unit_by_code
+from tracker.services.common import case_unit, effective_date, engine_for, get_or_404, unit_by_code
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from_workflow
 from workflows.definitions.base import Role
 from workflows.engine import WorkflowError
@@ -58,7 +58,7 @@ def create_plan(session: Session, actor: Actor, data: PlanIn) -> DialoguePlan:
 def open_dialogue(session: Session, actor: Actor, data: DialogueIn) -> Dialogue:
     """Record a dialogue session held by a unit (it may belong to the unit's plan)."""
     _require(actor, Operation.RECORD_DIALOGUE, "ghi nhận buổi đối thoại / record a dialogue")
-    host = _own_unit(session, actor, data.host_unit, "host_unit")
+    host = case_unit(_own_unit(session, actor, data.host_unit, "host_unit"), field="host_unit")
     held_on = effective_date(data.held_on, field="held_on")
     if data.plan_id is not None:
         plan = session.get(DialoguePlan, data.plan_id)
@@ -86,11 +86,10 @@ def record_opinion(session: Session, actor: Actor, dialogue_id: int, data: Opini
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None or not policy.unit_in_area(actor, dialogue.host_unit):
         raise NotFound("Không tìm thấy buổi đối thoại / dialogue not found")
+    case_unit(dialogue.host_unit, field="host_unit")
     assigned = None
     if not data.settled_on_spot:
-        assigned = unit_by_code(session, data.assigned_unit or "", field="assigned_unit")
-        if assigned.is_board:
-            raise Refused("Không giao cho Ban giám sát / a board cannot be assigned", {"fields": {"assigned_unit": "a board"}})
+        assigned = case_unit(unit_by_code(session, data.assigned_unit or "", field="assigned_unit"), field="assigned_unit")
     try:
         step = engine_for(session).start(
             "dialogue_opinion", effective_on=dialogue.held_on,

@@ -22,6 +22,7 @@ from tracker.models import Case, Decision, HistoryEntry, IdempotencyKey, Petitio
 from tracker.schemas import CaseIn, PetitionerIn, TransitionIn
 from tracker.services import procedure
 from tracker.services.common import (
+    case_unit,
     check_version,
     effective_date,
     engine_for,
@@ -79,13 +80,14 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
     (a voters' opinion starts `accepted` at the unit that must answer)."""
     if not policy.may(actor, Operation.INTAKE):
         raise Forbidden("Chỉ bộ phận tiếp dân được nhận đơn / only reception staff log petitions")
-    unit = unit_by_code(session, data.received_unit, field="received_unit")
+    unit = case_unit(unit_by_code(session, data.received_unit, field="received_unit"), field="received_unit")
     if not policy.unit_in_area(actor, unit):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction",
                         {"fields": {"received_unit": "outside your jurisdiction"}})
     received_at = clock.as_utc(data.received_at) if data.received_at else clock.now()
     received_on = effective_date(clock.local_date(received_at), field="received_at")
-    assigned = unit_by_code(session, data.assigned_unit, field="assigned_unit") if data.assigned_unit else None
+    assigned = (case_unit(unit_by_code(session, data.assigned_unit, field="assigned_unit"), field="assigned_unit")
+                if data.assigned_unit else None)
     if assigned is not None and not unit.contains(assigned):
         raise Refused("Đơn vị giải quyết phải thuộc đơn vị tiếp nhận / the answering unit must be at or below the receiving unit",
                       {"fields": {"assigned_unit": "outside the receiving unit"}})
@@ -162,14 +164,15 @@ def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Tr
         return _superior_unit(session, case, code)
     if code is None:
         return None
-    target = unit_by_code(session, str(code), field="unit")
-    if target.is_board:
-        raise Refused("Không giao cho Ban giám sát / a supervisory board cannot resolve a case", {"fields": {"unit": "a board"}})
+    target = case_unit(unit_by_code(session, str(code), field="unit"), field="unit")
     if trigger.name == "accept" and not case.resolving_unit.contains(target):
         raise Refused("Đơn vị giải quyết phải là đơn vị mình hoặc cấp dưới / the resolving unit must be this unit or one below it",
                       {"fields": {"unit": "not at or below the unit processing the case"}})
     if trigger.name == "forward" and target.id == case.resolving_unit.id:
         raise Refused("Đơn đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
+    if trigger.name == "forward" and not same_province(target, case.resolving_unit):
+        raise Refused("Chỉ chuyển đơn trong tỉnh; ngoài tỉnh thì hướng dẫn / forward only within the province; "
+                      "guide the citizen to a body elsewhere", {"fields": {"unit": "outside the province"}})
     if trigger.name == "reopen" and not policy.unit_in_area(actor, target) and actor.role != Role.ADMIN:
         raise Refused("Đơn vị ngoài phạm vi / that unit is outside your area", {"fields": {"unit": "outside your area"}})
     return target
@@ -178,7 +181,7 @@ def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Tr
 def _superior_unit(session: Session, case: Case, code: object) -> Unit:
     """Where a second complaint goes: the named unit, else the level above the first decision's."""
     if code is not None:
-        target = unit_by_code(session, str(code), field="unit")
+        target = case_unit(unit_by_code(session, str(code), field="unit"), field="unit")
         if not (target.contains(case.resolving_unit) and target.id != case.resolving_unit.id):
             raise Refused("Phải là cấp trên / must be a unit above the first decision's", {"fields": {"unit": "not a superior"}})
         return target
@@ -189,7 +192,12 @@ def _superior_unit(session: Session, case: Case, code: object) -> Unit:
     if level.parent is None:
         raise Refused("Không có cấp trên trong hệ thống; nêu đơn vị / no superior unit in the system: name one",
                       {"fields": {"unit": "required"}})
-    return level.parent
+    return case_unit(level.parent, field="unit")
+
+
+def same_province(one: Unit, other: Unit) -> bool:
+    """True when both units belong to the tree of the same province."""
+    return one.ancestor_ids[:1] == other.ancestor_ids[:1]
 
 
 def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Case:

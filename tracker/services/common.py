@@ -35,6 +35,15 @@ def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
     return unit
 
 
+def case_unit(unit: Unit, *, field: str) -> Unit:
+    """`unit`, if it may receive or resolve a case: never a supervisory board, whose users must
+    not hold a petitioner's identity (DOMAIN.md §5); the database refuses it too."""
+    if unit.is_board:
+        raise Refused("Ban giám sát không tiếp nhận, giải quyết đơn / a supervisory board cannot receive or resolve a case",
+                      {"fields": {field: "a supervisory board"}})
+    return unit
+
+
 def working_calendar(session: Session) -> WorkingCalendar:
     """The VN calendar with the administrators' overrides."""
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
