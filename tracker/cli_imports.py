@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 import click
@@ -31,7 +32,7 @@ def import_register(app: Flask, path: Path, unit_code: str, dry_run: bool, repor
     from tracker.services.imports import import_register as run
 
     def progress(rows):  # type: ignore[no-untyped-def]
-        return tqdm(rows, desc="Nhập sổ / importing", unit="dòng", file=click.get_text_stream("stderr"))
+        return tqdm(rows, desc="Nhập sổ / importing", unit="dòng", file=sys.stderr)
 
     session = database(app).sessions()
     try:
