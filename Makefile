@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
+
+## Re-read the pages' messages into tracker/translations/vi (then translate the new ones).
+## The .mo files are compiled by the app when it starts (tracker/web/i18n.py), never committed.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _n --no-location --sort-output -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations -l vi --no-fuzzy-matching

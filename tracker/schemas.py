@@ -261,3 +261,10 @@ class RecommendationIn(Input):
 class LoginIn(Input):
     username: Annotated[str, Field(min_length=1, max_length=80, pattern=PLAIN_TEXT)]
     password: Annotated[str, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+
+
+class ReceptionDayIn(Input):
+    unit: UnitCode
+    held_on: dt.date
+    leader: Text(255)  # type: ignore[valid-type]
+    note: OptionalText(5_000) = None  # type: ignore[valid-type]

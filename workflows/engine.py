@@ -393,6 +393,24 @@ class Engine:
         except RuleSetError:
             return self.rulebook.in_force(fallback)
 
+    def extension_limit(self, case: CaseFacts, flags: Flags | None = None) -> dt.date | None:
+        """The latest due date an extension of `case` may reach now, or None when it cannot be
+        extended (the kind has no extension, no due date, or the extensions are used up)."""
+        workflow = self.workflow(case)
+        rule_set = self._rule_set_of(case, case.clock_started_on or case.due_on or dt.date.min)
+        rule = rule_set.extension(workflow.kind)
+        if rule is None or case.due_on is None or case.extensions_used >= rule.max_times:
+            return None
+        limits = []
+        if rule.max_days_each is not None:
+            limits.append(self.calendar.add_calendar_days(case.due_on, rule.max_days_each))
+        if rule.cap_period is not None and workflow.resolution_period is not None:
+            base = flags or Flags(round=case.round, complex=case.complex, remote=case.remote,
+                                  multi_place=case.multi_place, multi_agency=case.multi_agency)
+            cap = rule_set.period(workflow.resolution_period(replace(base, **{rule.cap_period: True})))
+            limits.append(self.calendar.add(case.clock_started_on or case.due_on, cap.days, cap.unit))
+        return min(limits) if limits else None
+
     def _extend(self, workflow: Workflow, case: CaseFacts, step: Step, new_due: dt.date) -> Step:
         started = case.clock_started_on or step.effective_on
         rule_set = self._rule_set_of(case, started)
@@ -408,18 +426,10 @@ class Engine:
             raise refuse(f"Đã gia hạn tối đa {rule.max_times} lần / already extended {rule.max_times} time(s), the legal maximum")
         if new_due <= case.due_on:
             raise refuse("Hạn mới phải sau hạn hiện tại / the new due date must be after the current one")
-        if rule.max_days_each is not None:
-            limit = self.calendar.add_calendar_days(case.due_on, rule.max_days_each)
-            if new_due > limit:
-                raise refuse(f"Mỗi lần gia hạn không quá {rule.max_days_each} ngày (đến {limit:%d/%m/%Y}) / "
-                             f"each extension is at most {rule.max_days_each} days (until {limit.isoformat()})")
-        if rule.cap_period is not None and workflow.resolution_period is not None:
-            cap_flags = replace(step.flags, **{rule.cap_period: True})
-            cap = rule_set.period(workflow.resolution_period(cap_flags))
-            limit = self.calendar.add(started, cap.days, cap.unit)
-            if new_due > limit:
-                raise refuse(f"Không quá thời hạn tối đa {cap.days} ngày (đến {limit:%d/%m/%Y}) / "
-                             f"not beyond the legal maximum of {cap.days} days ({limit.isoformat()})")
+        limit = self.extension_limit(case, step.flags)
+        if limit is not None and new_due > limit:
+            raise refuse(f"Không quá thời hạn tối đa theo luật (đến {limit:%d/%m/%Y}) / "
+                         f"not beyond the legal maximum ({limit.isoformat()})")
         return replace(step, due_on=new_due, extensions_used=case.extensions_used + 1)
 
     def _resume(self, workflow: Workflow, case: CaseFacts, step: Step) -> Step:
@@ -436,13 +446,21 @@ class Engine:
         due = self.calendar.add(case.due_on, lost, unit) if lost else case.due_on
         return replace(step, due_on=due, paused_on=None)
 
-    def _check_recomplaint_window(self, case: CaseFacts, effective_on: dt.date) -> None:
+    def recomplaint_last_day(self, case: CaseFacts) -> dt.date | None:
+        """The last day a second complaint may be lodged against the first decision, or None
+        before a decision (then the window has not started)."""
         if case.decided_on is None:
-            return
+            return None
         rule_set = self.rulebook.in_force(case.decided_on)
         period = rule_set.period("complaint.recomplaint_window_remote" if case.remote else "complaint.recomplaint_window")
-        last = self.calendar.add(case.decided_on, period.days, period.unit)
-        if effective_on > last:
+        return self.calendar.add(case.decided_on, period.days, period.unit)
+
+    def _check_recomplaint_window(self, case: CaseFacts, effective_on: dt.date) -> None:
+        last = self.recomplaint_last_day(case)
+        if last is not None and effective_on > last:
+            assert case.decided_on is not None
+            period = self.rulebook.in_force(case.decided_on).period(
+                "complaint.recomplaint_window_remote" if case.remote else "complaint.recomplaint_window")
             raise InvalidData(
                 f"Quá thời hạn khiếu nại lần hai ({last:%d/%m/%Y}) / "
                 f"the second complaint is out of time (last day {last.isoformat()})",

@@ -102,8 +102,10 @@ def test_the_public_lookup_shows_nothing_personal_and_no_subject(steps, client):
         assert response.status_code == 200
         assert leaks(text) == [] and case.subject not in text and "Nội dung" not in text
     body = client.get(f"/api/v1/track/{case.tracking_code}").get_json()
+    # The unit handling it is a public body; the dates are the legal (effective) ones; the outcome a word.
     assert set(body) == {"tracking_code", "kind", "kind_label_vi", "kind_label_en", "state", "state_label_vi", "state_label_en",
-                         "final", "received_on", "due_on", "overdue", "last_update_on"}
+                         "final", "unit_name", "received_on", "accepted_on", "due_on", "overdue", "decided_on", "outcome",
+                         "final_on", "last_update_on"}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -51,7 +51,10 @@ def test_an_empty_period_gives_zero_counts_and_null_shares(world, person, call):
     ("unit=NOWHERE&from=2026-01-01&to=2026-12-31", 422),
     ("unit=HT&from=2026-12-31&to=2026-01-01", 422),  # a period that ends before it starts
     ("unit=HT&from=31/12/2026&to=2026-12-31", 400),
-    ("unit=HT&from=2026-01-01", 400),
+    ("unit=HT&from=2026-01-01", 422),  # half a period: give `to` too, or a `period`
+    ("unit=HT&period=2026-Q3&from=2026-01-01", 422),  # a period two ways
+    ("unit=HT&period=2026-Q5", 400),
+    ("unit=HT&period=2026-02-30..2026-03-01", 422),  # the shape of a period that names none
     ("unit=HT&from=2026-01-01&to=2026-12-31&subunits=maybe", 400),
 ])
 def test_bad_metrics_requests_get_a_clear_error(person, call, query, status):

@@ -29,15 +29,15 @@ def test_the_front_desk_sends_a_stranger_to_sign_in(client):
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
 
 
-def test_a_signed_in_user_sees_the_overview_of_their_own_area_only(client, tree, clerk, make_user, intake, session):
+def test_a_signed_in_receptionist_sees_the_work_of_their_own_area_only(client, tree, clerk, make_user, intake, session):
     ours = intake(clerk)
     stranger = make_user("reception", tree["BT"])
     theirs = intake(stranger, received_unit="BT", subject="Phản ánh ở Bình Thạnh")
     answer = sign_in(client, clerk.username)
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
     page = client.get("/").get_data(as_text=True)
-    assert "Lê Thị Tiếp Dân" in page and "1 hồ sơ" in page
-    assert ours.tracking_code in page and theirs.tracking_code not in page  # both are overdue by now
+    assert "Lê Thị Tiếp Dân" in page and "Nhận đơn mới" in page and f'/cases/{ours.id}"' in page
+    assert ours.tracking_code in page and theirs.tracking_code not in page
 
 
 def test_a_wrong_password_is_refused_and_counted(client, clerk, clock_at):

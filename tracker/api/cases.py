@@ -37,8 +37,9 @@ def create_case(actor: User, body: CaseIn, headers: dict[str, str | None]) -> Re
 @api.route("GET", "/cases", tag=TAG, query=CaseListQuery, errors=(422,), summary="Cases you may see, most urgent first",
            responses={200: (out.CaseList, "One page of cases. A denunciation never shows its petitioners here.")})
 def list_cases(actor: User, query: CaseListQuery) -> out.CaseList:
-    """Filters combine; `unit` must name an existing unit (422 otherwise)."""
-    filters = cases.CaseQuery(kind=query.kind, state=query.state, unit=query.unit, overdue=query.overdue, q=query.q,
+    """Filters combine; `unit` must name an existing unit (422 otherwise); an unknown parameter is a 400."""
+    filters = cases.CaseQuery(kind=query.kind, states=query.states, unit=query.unit, overdue=query.overdue,
+                              open=query.open, due_before=query.due_before, q=query.q, sort=query.sort,
                               page=query.page, per_page=query.per_page)
     rows, total = cases.list_cases(request_session(), actor, filters)
     return out.CaseList(items=[out.case_out(actor, c) for c in rows], total=total, page=query.page, per_page=query.per_page)

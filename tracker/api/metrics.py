@@ -27,6 +27,7 @@ from tracker.reports.layout import all_layouts
 from tracker.schemas import UnitCode
 from tracker.services import metrics as metrics_service
 from tracker.services import reports as report_service
+from tracker.services.errors import Refused
 
 TAG = "metrics"
 SPOOL_BYTES = 4 * 1024 * 1024
@@ -42,6 +43,16 @@ class MetricsQuery(Query):
     unit: UnitCode = Field(description="The unit the figures are for (inside your area).")
     date_from: QueryDate = Field(alias="from", description="First day of the period, inclusive (YYYY-MM-DD).")
     date_to: QueryDate = Field(alias="to", description="Last day of the period, inclusive (YYYY-MM-DD).")
+    subunits: Subunits = True
+
+
+class FiguresQuery(Query):
+    unit: UnitCode = Field(description="The unit the figures are for (inside your area).")
+    date_from: QueryDate | None = Field(default=None, alias="from", description="First day of the period, inclusive (YYYY-MM-DD).")
+    date_to: QueryDate | None = Field(default=None, alias="to", description="Last day of the period, inclusive (YYYY-MM-DD).")
+    period: Annotated[str, Field(max_length=40, pattern=PERIOD_SYNTAX, description=(
+        "Instead of `from` and `to`: a period token as the reports take it (`2026`, `2026-Q3`, `2026-H1`, `2026-9M`, "
+        "`2026-07`, `2026-01-01..2026-03-31`), a calendar period unless prefixed `official:`."))] | None = None
     subunits: Subunits = True
 
 
@@ -72,12 +83,25 @@ class MetricsOut(out.Out):
                                            "counts add up to the totals.")
 
 
-@api.route("GET", "/metrics", tag=TAG, query=MetricsQuery, errors=(403, 422),
+@api.route("GET", "/metrics", tag=TAG, query=FiguresQuery, errors=(403, 422),
            summary="Every figure for a unit and a period, with per-unit rows",
            responses={200: (MetricsOut, "The figures (definitions: GET /metrics/definitions).")})
-def get_metrics(actor: User, query: MetricsQuery) -> MetricsOut:
-    """403: the unit is outside your area; 422: no such unit; 400: `to` before `from`."""
-    result = metrics_service.metrics(request_session(), actor, query.unit, query.date_from, query.date_to, query.subunits)
+def get_metrics(actor: User, query: FiguresQuery) -> MetricsOut:
+    """The period is `from` and `to`, or a `period` token (one of the two, 422 otherwise). 403: the unit is
+    outside your area; 422: no such unit, or a token that names no period; 400: `to` before `from`."""
+    session = request_session()
+    if query.period is not None:
+        if query.date_from is not None or query.date_to is not None:
+            raise Refused("Chọn kỳ hoặc từ ngày, đến ngày, không cả hai / give `period` or `from` and `to`, not both",
+                          {"fields": {"period": "with from/to"}})
+        period = metrics_service.period_for(session, actor, query.unit, query.period)
+        start, end = period.start, period.end
+    elif query.date_from is None or query.date_to is None:
+        raise Refused("Cần kỳ (period) hoặc từ ngày và đến ngày / give `period`, or both `from` and `to`",
+                      {"fields": {"period": "required without from and to"}})
+    else:
+        start, end = query.date_from, query.date_to
+    result = metrics_service.metrics(session, actor, query.unit, start, end, query.subunits)
     return MetricsOut.model_validate(to_json(result))
 
 

@@ -59,13 +59,32 @@ class PageQuery(Query):
     per_page: PerPage = 50
 
 
+_STATE = "(?:" + "|".join(STATES) + ")"
+SORTS = ("urgency", "-urgency", "due_on", "-due_on", "received_at", "-received_at")
+
+
 class CaseListQuery(PageQuery):
+    # The list refuses what it does not know (API.md): a misspelt filter must not silently list everything.
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
+
     kind: Literal[KINDS] | None = None  # type: ignore[valid-type]
-    state: Literal[STATES] | None = None  # type: ignore[valid-type]
+    state: Annotated[str, Field(pattern=rf"^{_STATE}(?:,{_STATE})*$", max_length=400,
+                                description="One state or several separated by commas (any of them).")] | None = None
     unit: UnitCode | None = Field(default=None, description="Cases received or resolved in this unit's tree.")
     overdue: Annotated[bool, BeforeValidator(_boolean)] | None = None
+    open: Annotated[bool, BeforeValidator(_boolean)] | None = Field(
+        default=None, description="true: only cases not yet in a final state; false: only final ones.")
+    due_before: QueryDate | None = Field(default=None, description="Only cases due on or before this date (YYYY-MM-DD).")
+    sort: Literal[SORTS] = Field(  # type: ignore[valid-type]
+        default="urgency", description="urgency (overdue first, then soonest due), due_on or received_at; '-' for descending.")
     q: Annotated[str, Field(max_length=200, pattern=PLAIN_TEXT)] | None = Field(
-        default=None, description="Search: subject (accent-insensitive), tracking code, or petitioner name where you may see it.")
+        default=None, description="Search: subject (accent-insensitive), tracking code (with or without dashes), or a "
+                                  "petitioner's name, ID number or phone where you may see them.")
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The states asked for, in order, once each."""
+        return tuple(dict.fromkeys(self.state.split(","))) if self.state else ()
 
 
 class ActivityQuery(PageQuery):

@@ -230,8 +230,15 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
-    """The query string validated by `model` (400 on any problem); unknown parameters are ignored."""
+    """The query string validated by `model` (400 on any problem); unknown parameters are ignored,
+    unless the model forbids extra fields (then they are a 400 too)."""
     values: dict[str, str] = {}
+    if model.model_config.get("extra") == "forbid":
+        known = {info.alias or name for name, info in model.model_fields.items()}
+        unknown = sorted(set(request.args) - known)
+        if unknown:
+            raise ApiError(f"Tham số không được hỗ trợ: {', '.join(unknown)} / unknown query parameters: {', '.join(unknown)}",
+                           {"fields": {name: "unknown parameter" for name in unknown}}, code="invalid_query")
     for name, info in model.model_fields.items():
         key = info.alias or name
         given = request.args.getlist(key)

@@ -37,6 +37,7 @@ class Operation(StrEnum):
     CREATE_USER = "create_user"
     INTAKE = "intake"
     RECORD_VISIT = "record_visit"
+    SCHEDULE_RECEPTION = "schedule_reception"
     PLAN_DIALOGUES = "plan_dialogues"
     RECORD_DIALOGUE = "record_dialogue"
     RECORD_OPINION = "record_opinion"
@@ -54,6 +55,7 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.CREATE_USER: frozenset({Role.ADMIN}),
     Operation.INTAKE: frozenset({Role.RECEPTION, Role.ADMIN}),
     Operation.RECORD_VISIT: _DESK,
+    Operation.SCHEDULE_RECEPTION: _DESK,
     Operation.PLAN_DIALOGUES: _DESK,
     Operation.RECORD_DIALOGUE: _DESK,
     Operation.RECORD_OPINION: _DESK,
@@ -147,6 +149,15 @@ def identity_search_filter(actor: Actor) -> ColumnElement[bool]:
         and_(Case.assigned_unit_id.is_(None), Case.received_unit_id == actor.unit.id),
         Case.assigned_unit_id == actor.unit.id,
     )
+
+
+def may_search_identity(actor: Actor, case: Case) -> bool:
+    """The case-by-case twin of identity_search_filter: may the actor find this case by its petitioners?"""
+    if actor.role == Role.ADMIN or case.kind != "denunciation":
+        return True
+    if case.assigned_unit_id is None:
+        return case.received_unit_id == actor.unit.id
+    return case.assigned_unit_id == actor.unit.id
 
 
 def scope_allows(actor: Actor, case: Case, scope: Scope, board_unit_id: int | None) -> bool:

@@ -8,11 +8,12 @@ from tracker.models.documents import Document, DocumentDownload
 from tracker.models.history import HistoryEntry
 from tracker.models.imports import ImportedRow
 from tracker.models.outbox import OutboxMessage
+from tracker.models.reception_days import ReceptionDay
 from tracker.models.units import Unit
 from tracker.models.users import ApiToken, LoginFailure, User
 
 __all__ = [
     "ActRegister", "ApiToken", "Base", "CalendarOverride", "Case", "Decision", "Dialogue", "DialoguePlan", "Document",
     "DocumentDownload", "HistoryEntry", "IdempotencyKey", "ImportedRow", "IssuedAct", "LoginFailure", "OutboxMessage",
-    "Petitioner", "ReceptionVisit", "Supervision", "Unit", "User", "supervision_cases", "visit_cases",
+    "Petitioner", "ReceptionDay", "ReceptionVisit", "Supervision", "Unit", "User", "supervision_cases", "visit_cases",
 ]

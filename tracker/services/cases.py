@@ -10,10 +10,11 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from tracker import clock
 from tracker.auth import policy
@@ -28,6 +29,7 @@ from tracker.services.common import (
     engine_for,
     get_or_404,
     new_tracking_code,
+    tracking_code_key,
     unit_by_code,
 )
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused, from_workflow
@@ -326,54 +328,108 @@ def view_case(session: Session, actor: Actor, case_id: int, *, today: dt.date | 
     return CaseView(case, identity, triggers, history, case.is_overdue(today or clock.today()))
 
 
+# How a list may be ordered: urgency (overdue first, then soonest due) or a column, "-" for descending.
+SORTS = ("urgency", "due_on", "received_at")
+
+
 @dataclass(frozen=True)
 class CaseQuery:
-    """Filters of a case list."""
+    """Filters of a case list. `states` is any of several states; `open` keeps the cases not yet
+    in a final state; `due_before` the cases due on or before that date."""
 
     kind: str | None = None
-    state: str | None = None
+    states: tuple[str, ...] = ()
     unit: str | None = None
     overdue: bool | None = None
+    open: bool | None = None
+    due_before: dt.date | None = None
     q: str | None = None
+    sort: str = "urgency"
     page: int = 1
     per_page: int = 50
 
 
 def list_cases(session: Session, actor: Actor, query: CaseQuery, *, today: dt.date | None = None) -> tuple[list[Case], int]:
-    """One page of the cases the actor may see, most urgent first, and the total."""
+    """One page of the cases the actor may see, in the order asked (most urgent first by default), and the total."""
     today = today or clock.today()
     stmt = select(Case).where(policy.visible_filter(actor))
     if query.kind:
         stmt = stmt.where(Case.kind == query.kind)
-    if query.state:
-        stmt = stmt.where(Case.state == query.state)
+    if query.states:
+        stmt = stmt.where(Case.state.in_(query.states))
     if query.unit:
         unit = unit_by_code(session, query.unit, field="unit")
         stmt = stmt.where(or_(Case.received_unit_id.in_(_subtree(unit)), Case.assigned_unit_id.in_(_subtree(unit))))
     if query.overdue is not None:
         overdue = overdue_clause(today)
         stmt = stmt.where(overdue if query.overdue else ~overdue)
+    if query.open is not None:
+        stmt = stmt.where(open_clause() if query.open else ~open_clause())
+    if query.due_before is not None:
+        stmt = stmt.where(Case.due_on.is_not(None), Case.due_on <= query.due_before)
     if query.q:
-        key = f"%{fold(query.q)}%"
-        by_name = exists().where(Petitioner.case_id == Case.id, Petitioner.name_search.like(key))
-        stmt = stmt.where(or_(Case.subject_search.like(key), Case.tracking_code == query.q.strip().upper(),
-                              by_name & policy.identity_search_filter(actor)))
+        stmt = stmt.where(_search_clause(actor, query.q))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.options(selectinload(Case.petitioners))
-        .order_by(Case.due_on.is_(None), Case.due_on, Case.id).offset((query.page - 1) * query.per_page).limit(query.per_page)
+        .order_by(*_order(query.sort, today)).offset((query.page - 1) * query.per_page).limit(query.per_page)
     )
     return list(rows), total
+
+
+def _search_clause(actor: Actor, text: str) -> ColumnElement[bool]:
+    """Subject (accent-insensitive) or tracking code for everyone; a petitioner's name, ID number
+    or phone only on the cases whose petitioners the actor may search by (DOMAIN.md §5)."""
+    key = f"%{fold(text)}%"
+    wanted = text.strip()
+    digits = "".join(ch for ch in wanted if ch.isdigit())
+    by_person: ColumnElement[bool] = Petitioner.name_search.like(key)
+    if len(digits) >= 6:  # a CCCD has 12 digits, a phone 10: shorter runs of digits match too much
+        by_person = or_(by_person, Petitioner.id_number == wanted, phone_digits(Petitioner.phone) == digits)
+    person = exists().where(Petitioner.case_id == Case.id, by_person)
+    return or_(Case.subject_search.like(key), Case.tracking_code == tracking_code_key(wanted),
+               person & policy.identity_search_filter(actor))
+
+
+def phone_digits(column: ColumnElement[str | None] | InstrumentedAttribute[str | None]) -> ColumnElement[str | None]:
+    """A phone number as its digits, in SQL: "0909 123-456" and "0909123456" are the same phone."""
+    digits: ColumnElement[str | None] = func.coalesce(column, "")
+    for separator in (" ", "-", ".", "(", ")", "+"):
+        digits = func.replace(digits, separator, "")
+    return digits
+
+
+def _order(sort: str, today: dt.date) -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    if name == "urgency":
+        # Overdue first, then the running clocks soonest due, then the rest (paused, decided,
+        # finished) by due date; no due date last. "-urgency" is the reverse.
+        overdue, running, undated = overdue_clause(today), running_clause(), Case.due_on.is_(None)
+        if descending:
+            return (overdue.asc(), running.asc(), undated.desc(), Case.due_on.desc(), Case.id.desc())
+        return (overdue.desc(), running.desc(), undated.asc(), Case.due_on.asc(), Case.id.asc())
+    column = Case.due_on if name == "due_on" else Case.received_at
+    return (column.is_(None), column.desc() if descending else column, Case.id.desc() if descending else Case.id)
+
+
+def open_clause() -> ColumnElement[bool]:
+    """Not yet in a final state of the case's workflow."""
+    return or_(*[(Case.kind == w.kind) & Case.state.not_in(sorted(w.final_states)) for w in definitions.ALL])
 
 
 def _subtree(unit: Unit):  # type: ignore[no-untyped-def]
     return select(Unit.id).where(Unit.path.like(unit.path + "%"))
 
 
-def overdue_clause(today: dt.date):  # type: ignore[no-untyped-def]
+def running_clause() -> ColumnElement[bool]:
+    """The case's clock runs in its state (it can become overdue)."""
+    return or_(*[(Case.kind == w.kind) & Case.state.in_(sorted(w.running_states)) for w in definitions.ALL])
+
+
+def overdue_clause(today: dt.date) -> ColumnElement[bool]:
     """Overdue is derived: a running-clock state and a due date before today."""
-    running = or_(*[(Case.kind == w.kind) & Case.state.in_(sorted(w.running_states)) for w in definitions.ALL])
-    return running & Case.due_on.is_not(None) & (Case.due_on < today)
+    return running_clause() & Case.due_on.is_not(None) & (Case.due_on < today)
 
 
 def get_case_for(session: Session, actor: Actor, case_id: int) -> Case:

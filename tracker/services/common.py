@@ -27,6 +27,12 @@ def new_tracking_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def tracking_code_key(text: str) -> str:
+    """A tracking code as stored, from what a person typed: any case, with or without dashes or spaces."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else text.strip().upper()
+
+
 def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
     """The unit with `code`; a 422 naming `field` when there is none."""
     unit = session.scalar(select(Unit).where(Unit.code == code))

@@ -6,11 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from tracker import clock
-from tracker.models import Case
+from tracker.models import Case, Decision, Unit
+from tracker.services.common import tracking_code_key
 from tracker.services.errors import NotFound
 from workflows import definitions
 
@@ -30,28 +31,40 @@ class Tracking:
     state_label_vi: str
     state_label_en: str
     final: bool
+    unit_name: str  # the unit handling the case (a public body, never a person)
     received_on: dt.date
+    accepted_on: dt.date | None
     due_on: dt.date | None
     overdue: bool
-    last_update_on: dt.date
+    decided_on: dt.date | None
+    outcome: str | None  # upheld, partly_upheld, rejected once a decision says so
+    final_on: dt.date | None
+    last_update_on: dt.date  # the effective date of the latest step, not when a row was typed
 
 
 def track(session: Session, code: str) -> Tracking:
-    """The public view of the case with this tracking code (upper or lower case); a 404 otherwise."""
-    wanted = code.strip().upper()
+    """The public view of the case with this tracking code (any case, with or without dashes); a 404 otherwise."""
+    wanted = tracking_code_key(code)
     row = None
     if TRACKING_CODE.match(wanted):
+        handling = aliased(Unit)
         row = session.execute(
-            select(Case.tracking_code, Case.kind, Case.workflow_version, Case.state, Case.received_on, Case.due_on,
-                   Case.updated_at).where(Case.tracking_code == wanted)
+            select(Case.id, Case.tracking_code, Case.kind, Case.workflow_version, Case.state, Case.received_on,
+                   Case.accepted_on, Case.due_on, Case.decided_on, Case.final_on, Case.last_effective_on,
+                   handling.name.label("unit_name"))
+            .join(handling, handling.id == func.coalesce(Case.assigned_unit_id, Case.received_unit_id))
+            .where(Case.tracking_code == wanted)
         ).first()
     if row is None:
         raise NotFound("Không tìm thấy mã tra cứu / no case with that tracking code")
     workflow = definitions.get(row.kind, row.workflow_version)
     state = workflow.state(row.state)
+    outcome = session.scalar(select(Decision.outcome).where(Decision.case_id == row.id).order_by(Decision.id.desc()).limit(1)) \
+        if row.decided_on else None
     overdue = workflow.is_overdue(row.state, row.due_on, clock.today())
     return Tracking(
         tracking_code=row.tracking_code, kind=row.kind, kind_label_vi=workflow.label_vi, kind_label_en=workflow.label_en,
         state=row.state, state_label_vi=state.label_vi, state_label_en=state.label_en, final=state.final,
-        received_on=row.received_on, due_on=row.due_on, overdue=overdue, last_update_on=clock.local_date(row.updated_at),
+        unit_name=row.unit_name, received_on=row.received_on, accepted_on=row.accepted_on, due_on=row.due_on, overdue=overdue,
+        decided_on=row.decided_on, outcome=outcome, final_on=row.final_on, last_update_on=row.last_effective_on,
     )

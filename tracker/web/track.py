@@ -1,11 +1,14 @@
-"""The public tracking page, /track/<code>: what a citizen may learn about their case, in
-Vietnamese then English. Nothing personal; rate-limited with the JSON lookup."""
+"""The public tracking page, /track/<code>: what a citizen may learn about their case (the
+state, the unit handling it, the dates that matter, the outcome once decided). Nothing
+personal; rate-limited with the JSON lookup. A code is accepted in any case, with or without
+dashes."""
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
 
 from tracker.boundary import request_session
 from tracker.services import tracking
+from tracker.services.common import tracking_code_key
 from tracker.services.errors import NotFound
 from tracker.web.blueprint import bp
 
@@ -23,7 +26,7 @@ def track_page(tracking_code: str) -> Response:
 @bp.get("/track")
 def track_lookup() -> Response:
     """The lookup form; a submitted code goes to its page."""
-    code = (request.args.get("code") or "").strip().upper()
+    code = tracking_code_key(request.args.get("code") or "")
     if code and len(code) <= 40:
         return redirect(url_for("web.track_page", tracking_code=code))
     return Response(render_template("track.html", found=None, form_only=True), mimetype="text/html")

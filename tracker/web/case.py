@@ -1,0 +1,128 @@
+"""The case page, /cases/<id>: the case, its petitioners as the policy allows, its timeline
+with effective dates, its decision, its linked cases, and one small form per action the user
+may take now, each built from the trigger's declared fields, with the legal limit shown
+before submitting. A posted action goes through the same service as the API; a refusal is
+shown on the page with the fresh case (a stale version included), never as a crash."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from tracker import boundary
+from tracker.boundary import request_session
+from tracker.schemas import TransitionIn
+from tracker.services import casepage, cases
+from tracker.services.errors import Conflict, ServiceError
+from tracker.web.blueprint import bp
+from tracker.web.i18n import FIELD_NAMES, pick
+from tracker.web.pages import Invalid, form_csrf_ok, refusal_text, signed_in, validated
+from workflows.definitions.base import Field, FieldType, Trigger
+
+CASE_ID = "<int(min=1, max=2147483647):case_id>"
+
+
+def _page(case_id: int, *, error: str | None = None, failed: str | None = None, posted: dict[str, str] | None = None,
+          status: int = 200) -> tuple[str, int]:
+    """The page for the case as it is now in the database, with an optional refusal."""
+    session = request_session()
+    view = cases.view_case(session, current_user, case_id)
+    boundary.commit()  # a view of a denouncer's identity is itself recorded
+    case = view.case
+    actions = [t for t in (case.workflow.trigger(name) for name in view.available_triggers) if t is not None]
+    units = {t.name: casepage.unit_choices(session, current_user, case, t.name)
+             for t in actions if any(f.type is FieldType.UNIT for f in t.fields)}
+    return render_template(
+        "case.html", view=view, case=case, actions=actions, units=units, limits=casepage.legal_limits(session, case),
+        links=casepage.links(session, current_user, case), error=error, failed=failed, posted=posted or {},
+        FieldType=FieldType, field_label=field_label,
+    ), status
+
+
+@bp.get(f"/cases/{CASE_ID}")
+@signed_in
+def case_page(case_id: int) -> tuple[str, int]:
+    """The case; a case outside the user's area is not found (404)."""
+    return _page(case_id)
+
+
+@bp.post(f"/cases/{CASE_ID}/actions/<string(maxlength=40):trigger>")
+@signed_in
+def case_action(case_id: int, trigger: str) -> Any:
+    """Fire `trigger` with the form's data and the version the user read."""
+    posted = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    if not form_csrf_ok():
+        return _page(case_id, error=pick("Biểu mẫu đã hết hạn; hãy thử lại / the form expired; try again"), failed=trigger,
+                     posted=posted, status=400)
+    session = request_session()
+    case = cases.get_case_for(session, current_user, case_id)
+    spec = case.workflow.trigger(trigger)
+    try:
+        body = validated(TransitionIn, {
+            "trigger": trigger, "version": _whole(request.form.get("version", "")),
+            "note": request.form.get("note") or None, "data": _data(spec) if spec else {},
+            "effective_on": _date(request.form.get("effective_on", "")),
+        })
+        cases.fire(session, current_user, case_id, body)
+    except Conflict:
+        session.rollback()
+        message = pick("Hồ sơ vừa được người khác cập nhật; dưới đây là hồ sơ mới nhất, hãy kiểm tra rồi thực hiện lại / "
+                       "someone else updated this case meanwhile; here it is as it is now: check it and try again")
+        return _page(case_id, error=message, failed=trigger, posted=posted, status=409)
+    except (ServiceError, Invalid) as refused:
+        session.rollback()
+        return _page(case_id, error=refusal_text(refused), failed=trigger, posted=posted,
+                     status=getattr(refused, "status", 400))
+    boundary.commit()
+    flash(pick("Đã ghi nhận / done") + f": {_label(spec, trigger)}", "ok")
+    return redirect(url_for("web.case_page", case_id=case_id))
+
+
+def _label(spec: Trigger | None, name: str) -> str:
+    if spec is None:
+        return name
+    return pick(f"{spec.label_vi} / {spec.label_en}")
+
+
+def _data(spec: Trigger) -> dict[str, Any]:
+    """The trigger's fields from the form, typed as the API would send them."""
+    data: dict[str, Any] = {}
+    for f in spec.fields:
+        raw = request.form.get(f"data.{f.name}", "")
+        if f.type is FieldType.BOOL:
+            if raw:
+                data[f.name] = True
+            continue
+        if not raw.strip():
+            continue
+        if f.type is FieldType.COUNT:
+            data[f.name] = _whole(raw)
+        else:
+            data[f.name] = raw  # dates as YYYY-MM-DD, amounts as decimal text: the engine reads both
+    return data
+
+
+def _whole(raw: str) -> Any:
+    text = raw.strip()
+    return int(text) if text.isdigit() and len(text) < 10 else text
+
+
+def _date(raw: str) -> dt.date | None | str:
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text  # the schema names it
+
+
+def field_label(f: Field) -> str:
+    """A field's label in the page's language (fields declared without one use their name)."""
+    if f.label:
+        return pick(f.label)
+    return gettext(FIELD_NAMES.get(f.name, f.name))
+
