@@ -109,7 +109,8 @@ def session(connection: Any) -> Iterator[Session]:
 @pytest.fixture()
 def app(db_url: str, connection: Any, tmp_path: Any):  # type: ignore[no-untyped-def]
     """The Flask app on the test database; its sessions join the test's transaction."""
-    application = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None})
+    application = create_app({"DATABASE_URL": db_url, "TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None,
+                              "FILES_DIR": str(tmp_path / "files")})
     db: Database = application.extensions["db"]
     db.sessions = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return application

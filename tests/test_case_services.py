@@ -37,10 +37,18 @@ def test_a_complaint_received_before_tet_2026_is_due_after_it(session, clerk, in
     assert (case.state, case.due_on, case.rule_set) == ("received", D(2026, 3, 2), "vn-2019-01-01")
 
 
-def test_a_complaint_received_before_tet_2027_is_due_after_it(session, clerk, intake, clock_at):
+def test_a_recommendation_received_before_tet_2027_is_due_after_it(session, clerk, intake, clock_at):
     clock_at(D(2027, 3, 1))
-    case = intake(clerk, received_at=at(D(2027, 2, 1)))
+    case = intake(clerk, kind="recommendation", received_at=at(D(2027, 2, 1)))
     assert (case.due_on, case.rule_set) == (D(2027, 2, 22), "vn-2026-07-01")
+
+
+def test_a_complaint_received_from_2026_07_01_is_accepted_or_refused_within_7_working_days(session, clerk, intake, clock_at):
+    clock_at(D(2026, 8, 3))
+    before = intake(clerk, received_at=at(D(2026, 6, 30)))
+    after = intake(clerk, received_at=at(D(2026, 7, 1)))
+    assert (before.due_on, before.rule_set) == (D(2026, 7, 14), "vn-2019-01-01")  # 10 working days
+    assert (after.due_on, after.rule_set) == (D(2026, 7, 10), "vn-2026-07-01")  # 7 working days (ND 155/2026)
 
 
 def test_an_administrator_day_off_counts_for_cases_received_before_and_after_it(session, clerk, intake):

@@ -41,6 +41,8 @@ def valid_data(kind: str, trigger: str) -> dict[str, Any]:
     data = {f.name: valid_value(f) for f in spec.fields if f.required}
     if trigger == "extend":  # one day past FakeCase's due date is within every legal maximum
         data["due_on"] = (DUE + dt.timedelta(days=1)).isoformat()
+    if trigger == "record_dialogue":  # notified at least 5 days before it is held
+        data["notified_on"] = "2026-12-24"
     return data
 
 
@@ -176,7 +178,7 @@ def test_states_and_triggers_carry_the_names_of_domain_section_4():
     for kind in ("complaint", "denunciation", "recommendation", "feedback"):
         workflow = definitions.latest(kind)
         assert {s.name for s in workflow.states} == petition_states
-        expected = PETITION_TRIGGERS | {"complaint": {"deliver", "recomplain"}, "denunciation": {"redenounce"}}.get(kind, set())
+        expected = PETITION_TRIGGERS | {"complaint": {"deliver", "recomplain", "record_dialogue"}, "denunciation": {"redenounce"}}.get(kind, set())
         assert {t.name for t in workflow.triggers} == expected
     assert definitions.latest("voter_opinion").initial == ("accepted",)
     opinion = definitions.latest("dialogue_opinion")

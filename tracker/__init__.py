@@ -55,6 +55,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # How many reverse proxies (a TLS terminator) stand in front and set X-Forwarded-*; 0: none.
         TRUSTED_PROXIES=0,
         JSON_SORT_KEYS=False,
+        # Documents on cases (tracker.files): disk under the instance folder, or S3-compatible storage.
+        FILES_STORAGE="disk",
+        FILES_DIR=None,
+        DOCUMENT_MAX_BYTES=25 * 1024 * 1024,
+        S3_ENDPOINT_URL=None,
+        S3_BUCKET=None,
+        S3_REGION=None,
+        S3_ACCESS_KEY=None,
+        S3_SECRET_KEY=None,
+        # A province's own act templates (<dir>/<version>/<key>.docx), else the packaged ones.
+        ACTS_TEMPLATES_DIR=None,
     )
     from tracker import notify
 
@@ -67,7 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
     notify.init_app(app)
 
-    from tracker import api, headers, health, ratelimit, requestlog, unavailable, web
+    from tracker import api, files, headers, health, ratelimit, requestlog, unavailable, web
+
+    files.init_app(app)
 
     requestlog.init_app(app)  # first: the request id exists before anything else may log
     headers.init_app(app)

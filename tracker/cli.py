@@ -280,16 +280,21 @@ def history() -> None:
 @with_app
 def history_verify(app: Flask) -> None:
     """Walk every case's chain; exit 1 naming each case whose history was altered."""
+    from tracker.services.documents import verify_documents
     from tracker.services.history import verify_chains
 
     with database(app).transaction() as session:
         checked, broken = verify_chains(session)
+        files_checked, altered = verify_documents(session, app.extensions["files"])
     for link in broken:
         click.echo(f"BROKEN case {link.case_id} ({link.tracking_code}) at entry {link.seq}: {link.reason}", err=True)
-    if broken:
-        click.echo(f"{len(broken)} case(s) with a broken history / {checked} entries checked", err=True)
+    for problem in altered:
+        click.echo(f"BROKEN document {problem.document_id} of case {problem.case_id}: {problem.reason}", err=True)
+    if broken or altered:
+        click.echo(f"{len(broken)} case(s) with a broken history, {len(altered)} document(s) not as recorded / "
+                   f"{checked} entries, {files_checked} documents checked", err=True)
         sys.exit(1)
-    click.echo(f"OK: {checked} entries, every chain intact / lịch sử nguyên vẹn")
+    click.echo(f"OK: {checked} entries, {files_checked} documents, every chain intact / lịch sử nguyên vẹn")
 
 
 @main.command("sweep")
@@ -628,6 +633,8 @@ def units_reminders(app: Flask, code: str, days: int) -> None:
         set_reminder_days(session, None, code, days)
     click.echo(f"{code}\t{days}")
 
+
+from tracker import cli_documents, cli_imports  # noqa: E402,F401 - register `tracker documents`, `tracker import`
 
 if __name__ == "__main__":  # pragma: no cover
     main()

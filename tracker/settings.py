@@ -41,6 +41,16 @@ FROM_ENVIRONMENT = (
     Setting("NOTIFY_REQUEUE_AFTER"),
     Setting("WEBHOOK_TIMEOUT"),
     Setting("SWEEP_CRON"),
+    # Documents on cases and written acts (tracker/files, tracker/acts).
+    Setting("FILES_STORAGE"),
+    Setting("FILES_DIR"),
+    Setting("S3_ENDPOINT_URL"),
+    Setting("S3_BUCKET"),
+    Setting("S3_REGION"),
+    Setting("S3_ACCESS_KEY"),
+    Setting("S3_SECRET_KEY"),
+    Setting("DOCUMENT_MAX_BYTES", int),
+    Setting("ACTS_TEMPLATES_DIR"),
 )
 # Read by `tracker serve --production` (and gunicorn itself), not by the app.
 SERVER_SETTINGS = ("WEB_CONCURRENCY",)

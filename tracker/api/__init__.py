@@ -11,9 +11,11 @@ from flask import Flask, current_app
 
 from tracker import boundary
 from tracker.api import (  # noqa: F401 - routes
+    acts,
     auth,
     cases,
     dialogues,
+    documents,
     errors,
     inbox,
     metrics,

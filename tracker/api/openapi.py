@@ -103,6 +103,8 @@ def _operation(endpoint: Endpoint, refs: dict[tuple[type[BaseModel], str], dict[
         operation["parameters"] = parameters
     if endpoint.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(refs[(endpoint.body, "validation")])}
+    if endpoint.upload is not None:
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": endpoint.upload}}}
     return operation
 
 

@@ -69,6 +69,8 @@ class Endpoint:
     response_headers: dict[int, dict[str, str]]
     # Bodies that are not JSON (a workbook, a CSV file): status -> {media type: schema}.
     media: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # A multipart/form-data request body (a file upload): its JSON schema. The view reads it itself.
+    upload: dict[str, Any] | None = None
 
     @property
     def path(self) -> str:
@@ -87,7 +89,7 @@ class Endpoint:
             statuses.add(401)
             if self.method not in SAFE_METHODS:
                 statuses.add(403)  # a cookie request without its CSRF token
-        if self.body is not None:
+        if self.body is not None or self.upload is not None:
             statuses |= {400, 413}
         if self.query is not None or self.headers:
             statuses.add(400)
@@ -109,12 +111,13 @@ class Api:
         description: str = "", auth: Auth = "user", body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None, errors: tuple[int, ...] = (), headers: tuple[Header, ...] = (),
         response_headers: dict[int, dict[str, str]] | None = None, media: dict[int, dict[str, Any]] | None = None,
+        upload: dict[str, Any] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
         """Register a view for `method rule`; see the module's docstring for what it receives."""
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Response]:
             endpoint = Endpoint(method, rule, view.__name__, tag, summary, description or (view.__doc__ or "").strip(), auth,
-                                body, query, responses, errors, headers, response_headers or {}, media or {})
+                                body, query, responses, errors, headers, response_headers or {}, media or {}, upload)
             self.endpoints.append(endpoint)
 
             @functools.wraps(view)

@@ -241,3 +241,33 @@ def may_fire(actor: Actor, case: Case, trigger: Trigger, board_unit_id: int | No
 def no_cases() -> ColumnElement[bool]:
     """A WHERE clause that selects nothing."""
     return false()
+
+
+# -- documents on cases, dialogue sessions and supervisions (issue 15) -----------------------------
+
+_DOCUMENT_WRITERS = frozenset({Role.RECEPTION, Role.AGENCY, Role.LEADER, Role.ADMIN})
+
+
+def may_add_document(actor: Actor, case: Case, board_unit_id: int | None = None) -> bool:
+    """The desk, leaders and admins of the area add documents to a case; an agency only to a
+    case it resolves; a board only to the recommendations it issued."""
+    if not can_view(actor, case, board_unit_id):
+        return False
+    if actor.role == Role.SUPERVISOR:
+        return issued_by_actor_board(actor, case, board_unit_id)
+    if actor.role == Role.AGENCY:
+        return actor.unit.id == case.resolving_unit.id
+    return actor.role in _DOCUMENT_WRITERS
+
+
+def may_download_document(actor: Actor, case: Case) -> bool:
+    """A denunciation's files (the letter, the denouncer's handwriting) go only where the
+    denouncer's identity may go (TC Art. 47); other cases' files to whoever sees the case."""
+    return can_see_identity(actor, case)
+
+
+def may_add_activity_document(actor: Actor, unit: Unit) -> bool:
+    """Documents of a dialogue session (its host unit) or a supervision (its board unit)."""
+    if actor.role == Role.SUPERVISOR:
+        return actor.unit.id == unit.id
+    return actor.role in _DOCUMENT_WRITERS - {Role.AGENCY} and unit_in_area(actor, unit)

@@ -62,6 +62,8 @@ class Case(Base):
     crowd_size: Mapped[int] = mapped_column(Integer, default=1)
     complex: Mapped[bool] = mapped_column(Boolean, default=False)
     remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The written finding that the case is complex (ND 155/2026): the reason given with the flag.
+    complex_reason: Mapped[str | None] = mapped_column(Text)
     multi_place: Mapped[bool] = mapped_column(Boolean, default=False)
     multi_agency: Mapped[bool] = mapped_column(Boolean, default=False)
     round: Mapped[int] = mapped_column(Integer, default=1)

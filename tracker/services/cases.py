@@ -21,6 +21,7 @@ from tracker.auth import policy
 from tracker.auth.policy import Actor, Operation
 from tracker.models import Case, Decision, HistoryEntry, IdempotencyKey, Petitioner, ReceptionVisit, Supervision, Unit
 from tracker.schemas import CaseIn, PetitionerIn, TransitionIn
+from tracker.services import procedure
 from tracker.services.common import (
     case_unit,
     check_version,
@@ -242,6 +243,7 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
         raise Forbidden(f"Bạn không được thực hiện {data.trigger} trên hồ sơ này / you may not fire {data.trigger} on this case",
                         {"trigger": data.trigger}, code="role_not_allowed")
     check_version(case, data.version)
+    procedure.check_before(session, case, spec)
     effective_on = effective_date(data.effective_on, not_before=case.last_effective_on)
     try:
         step = engine.fire(case, data.trigger, role=actor.role, effective_on=effective_on, data=data.data,
@@ -265,10 +267,11 @@ def record_step(session: Session, actor: Actor | None, case: Case, step: Step, t
     if Effect.OPEN_LINKED_CASE in step.effects:
         assert actor is not None, "a citizen's request is recorded by a person"
         _open_next_round(session, actor, case, target, step)
+    recorded = procedure.recorded_with(session, case, step)
     case.version += 1
     session.flush()
     append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=step.effective_on,
-                 note=note, data=dict(step.data))
+                 note=note, data={**step.data, **recorded})
     notify_unit(session, case, f"case_{step.trigger}")
     session.flush()
     return case

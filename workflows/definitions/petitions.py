@@ -8,6 +8,7 @@ first decision to the next level (KN Art. 33).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from workflows.definitions.base import (
@@ -130,6 +131,37 @@ def _processing_triggers() -> tuple[Trigger, ...]:
     )
 
 
+# Law 136/2025/QH15 and ND 155/2026/NĐ-CP: in the second round a dialogue is mandatory, notified in
+# writing at least 5 days before and recorded in minutes, for complaints accepted from this day.
+SECOND_ROUND_DIALOGUE_FROM = dt.date(2026, 7, 1)
+DIALOGUE_NOTICE_DAYS = 5
+
+
+def dialogue_required(kind: str, round_: int, accepted_on: dt.date | None) -> bool:
+    """A second-round complaint accepted on or after 2026-07-01 is resolved only after a dialogue."""
+    return kind == "complaint" and round_ >= 2 and accepted_on is not None and accepted_on >= SECOND_ROUND_DIALOGUE_FROM
+
+
+def _dialogue_notified_ahead(data: Mapping[str, object]) -> dict[str, str]:
+    # The dialogue is notified in writing at least 5 days before it is held (ND 155/2026).
+    held, notified = data.get("held_on"), data.get("notified_on")
+    if isinstance(held, dt.date) and isinstance(notified, dt.date) and (held - notified).days < DIALOGUE_NOTICE_DAYS:
+        return {"notified_on": f"Phải thông báo trước ít nhất {DIALOGUE_NOTICE_DAYS} ngày / must be at least "
+                               f"{DIALOGUE_NOTICE_DAYS} days before held_on"}
+    return {}
+
+
+RECORD_DIALOGUE_FIELDS = (
+    Field("held_on", FieldType.DATE, label="Ngày đối thoại / Held on"),
+    Field("notified_on", FieldType.DATE, label="Ngày thông báo đối thoại / Notified on"),
+    Field("complainant_present", FieldType.BOOL, label="Người khiếu nại có mặt / Complainant present"),
+    Field("absence_reason", FieldType.TEXT, required=False, max_length=1000,
+          label="Lý do vắng mặt (nếu có) / Reason for the absence, if any"),
+    Field("content", FieldType.TEXT, required=False, label="Nội dung đối thoại / What was discussed"),
+    Field("result", FieldType.TEXT, required=False, label="Kết quả: điểm thống nhất, điểm còn ý kiến khác / Agreed and disputed points"),
+)
+
+
 def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
     resolver = {A: Scope.ASSIGNED, L: Scope.AREA}
     decision_fields: tuple[Field, ...] = DECISION_FIELDS
@@ -185,6 +217,11 @@ def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
                 source="KN Art. 33: within 30 days (remote 45) of receiving the first decision, or of its deadline passing",
                 effects=frozenset({Effect.OPEN_LINKED_CASE}), unit_target=UnitTarget.SUPERIOR, max_round=1,
                 after_deadline_from=UNDECIDED, window="complaint.recomplaint_window",
+            ),
+            Trigger(
+                "record_dialogue", ("accepted", "verifying"), None, resolver, "Ghi biên bản đối thoại", "Record a dialogue",
+                fields=RECORD_DIALOGUE_FIELDS, checks=(_dialogue_notified_ahead,),
+                source="KN Art. 30, 39; ND 155/2026/NĐ-CP (Mẫu 14): mandatory in the second round from 2026-07-01",
             ),
         ]
     if kind == "denunciation":

@@ -1,0 +1,1 @@
+"""Moving old registers in: reading reception and petition registers as offices keep them."""
