@@ -178,7 +178,8 @@ def test_states_and_triggers_carry_the_names_of_domain_section_4():
     for kind in ("complaint", "denunciation", "recommendation", "feedback"):
         workflow = definitions.latest(kind)
         assert {s.name for s in workflow.states} == petition_states
-        expected = PETITION_TRIGGERS | {"complaint": {"deliver", "recomplain", "record_dialogue"}, "denunciation": {"redenounce"}}.get(kind, set())
+        own = {"complaint": {"deliver", "recomplain", "record_dialogue"}, "denunciation": {"redenounce"}}
+        expected = PETITION_TRIGGERS | own.get(kind, set())
         assert {t.name for t in workflow.triggers} == expected
     assert definitions.latest("voter_opinion").initial == ("accepted",)
     opinion = definitions.latest("dialogue_opinion")

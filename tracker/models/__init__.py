@@ -4,8 +4,8 @@ from tracker.models.activity import Dialogue, DialoguePlan, ReceptionVisit, Supe
 from tracker.models.acts import ActRegister, IssuedAct
 from tracker.models.calendar import CalendarOverride
 from tracker.models.cases import Case, Decision, IdempotencyKey, Petitioner
-from tracker.models.executions import ExecutionRecord
 from tracker.models.documents import Document, DocumentDownload
+from tracker.models.executions import ExecutionRecord
 from tracker.models.history import HistoryEntry
 from tracker.models.imports import ImportedRow
 from tracker.models.management import ManagementDocument, ResponsibilityInspection, TrainingSession

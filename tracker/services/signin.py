@@ -20,10 +20,10 @@ import math
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from sqlalchemy import ColumnElement, Table, case, delete, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Table, case, delete, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InternalError, OperationalError
-from sqlalchemy.orm import InstrumentedAttribute, Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager
 
 from tracker import clock
 from tracker.auth.policy import Actor

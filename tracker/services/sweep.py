@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.models import Case
+from tracker.services import reminders
 from tracker.services.cases import fire_as_system
 from tracker.services.common import engine_for
 from tracker.services.errors import Refused
-from tracker.services import reminders
 
 
 @dataclass
