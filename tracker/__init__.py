@@ -34,7 +34,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE_URL=default_database_url(app.instance_path),
         REDIS_URL=None,
-        SMTP_URL=None,
         SECRET_KEY=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -54,7 +53,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # A province's own act templates (<dir>/<version>/<key>.docx), else the packaged ones.
         ACTS_TEMPLATES_DIR=None,
     )
-    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY", "FILES_STORAGE", "FILES_DIR", "S3_ENDPOINT_URL",
+    from tracker import notify
+
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", *notify.ENVIRONMENT, "FILES_STORAGE", "FILES_DIR", "S3_ENDPOINT_URL",
                  "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY", "ACTS_TEMPLATES_DIR"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    notify.init_app(app)
 
     from tracker import api, files, headers, ratelimit, web
 

@@ -17,6 +17,7 @@ from tracker.api import (  # noqa: F401 - routes
     dialogues,
     documents,
     errors,
+    inbox,
     metrics,
     supervisions,
     track,
