@@ -81,7 +81,9 @@ def test_the_api_keeps_the_promises_of_its_document(mode, app, seeded):
         def run(case):
             exercised.add(case.operation.label)
             response = case.call_and_validate(headers=headers, checks=CHECKS)
-            if case.path != "/api/v1/cases/{case_id}":
+            # Files (a generated act, a stored document) are not text; acts are read back for identity in test_acts_api.
+            textual = response.headers.get("Content-Type", "").startswith(("application/json", "text/"))
+            if case.path != "/api/v1/cases/{case_id}" and textual:
                 assert not [v for v in DENOUNCER.values() if v in response.text], "a denouncer's identity leaked"
 
         try:

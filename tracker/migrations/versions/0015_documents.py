@@ -1,7 +1,7 @@
 """documents on cases, dialogue sessions and supervisions, and their download log (issue 15)
 
 Revision ID: 0015_documents
-Revises: 0010_reception_days
+Revises: 0011_notifications
 Create Date: 2026-12-01 22:18:29.399117
 """
 from __future__ import annotations
