@@ -77,7 +77,7 @@ class LoginThrottle(Base):
     an address (tracker/services/signin.py). `blocked_until` is when the key may try again."""
 
     __tablename__ = "login_throttles"
-    __table_args__ = (UniqueConstraint("scope", "key", name="scope_key"),
+    __table_args__ = (UniqueConstraint("scope", "key"),
                       CheckConstraint(check_in("scope", THROTTLE_SCOPES), name="scope"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
