@@ -33,7 +33,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(lazy="joined")
 
     # flask-login's protocol
     @property
@@ -69,7 +69,7 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class LoginThrottle(Base):
@@ -77,7 +77,7 @@ class LoginThrottle(Base):
     an address (tracker/services/signin.py). `blocked_until` is when the key may try again."""
 
     __tablename__ = "login_throttles"
-    __table_args__ = (UniqueConstraint("scope", "key", name="uq_login_throttles_scope_key"),
+    __table_args__ = (UniqueConstraint("scope", "key"),
                       CheckConstraint(check_in("scope", THROTTLE_SCOPES), name="scope"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

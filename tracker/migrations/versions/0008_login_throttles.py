@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("scope IN ('pair', 'username', 'address')", name=op.f('ck_login_throttles_scope')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_throttles')),
-    sa.UniqueConstraint('scope', 'key', name=op.f('uq_login_throttles_scope_key'))
+    sa.UniqueConstraint('scope', 'key', name=op.f('uq_login_throttles_scope'))
     )
     with op.batch_alter_table('login_throttles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_throttles_window_started_at'), ['window_started_at'], unique=False)
