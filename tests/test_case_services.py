@@ -166,20 +166,22 @@ def test_malformed_intake_data_is_refused_before_anything_happens(clerk, body):
 
 # -- the write path ---------------------------------------------------------------------------------
 
-def test_each_change_writes_the_case_one_history_entry_and_an_outbox_row(session, clerk, intake, move):
+def test_each_change_writes_the_case_one_history_entry_and_the_outbox_rows_of_whom_it_concerns(session, clerk, intake, move):
     case = intake(clerk)
     before = footprint(session)
     case = move(clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
     cases_, entries, outbox, decisions, _ = footprint(session)
-    assert (cases_, entries, outbox, decisions) == (before[0], before[1] + 1, before[2] + 1, before[3])
+    assert (cases_, entries, outbox, decisions) == (before[0], before[1] + 1, before[2] + 2, before[3])
     assert case.version == 2
-    message = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    assert (message.event, message.recipient_unit_id, message.payload["state"]) == ("case_accept", case.assigned_unit_id, "accepted")
+    messages = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(2)).all()
+    assert {(m.event, m.channel, m.recipient_unit_id, m.payload["state"]) for m in messages} == {
+        ("case_accept", "inbox", case.assigned_unit_id, "accepted"), ("case_accept", "email", case.assigned_unit_id, "accepted")}
 
 
-def test_outbox_rows_of_a_denunciation_carry_no_identity(session, clerk, intake):
+def test_outbox_rows_of_a_denunciation_carry_no_identity(session, clerk, intake, move):
     case = intake(clerk, kind="denunciation", subject="Tố cáo cán bộ địa chính",
                   petitioners=[{"full_name": "Trần Thị Bí Mật", "id_number": "079123456789", "phone": "0901234567"}])
+    case = move(clerk, case, "accept", D(2026, 3, 4), unit="HT-TNMT")
     payloads = session.scalars(select(OutboxMessage.payload).where(OutboxMessage.case_id == case.id)).all()
     text = repr(payloads)
     assert payloads and "Bí Mật" not in text and "079123456789" not in text and "0901234567" not in text

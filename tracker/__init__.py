@@ -34,7 +34,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE_URL=default_database_url(app.instance_path),
         REDIS_URL=None,
-        SMTP_URL=None,
         SECRET_KEY=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -43,7 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
     )
-    for name in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "SECRET_KEY"):
+    from tracker import notify
+
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", *notify.ENVIRONMENT):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
     if config:
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
     app.extensions["db"] = Database(app.config["DATABASE_URL"])
+    notify.init_app(app)
 
     from tracker import api, headers, ratelimit, web
 

@@ -20,7 +20,12 @@ from tracker.services.errors import ServiceError
 
 
 def _app(database_url: str | None) -> Flask:
-    return create_app({"DATABASE_URL": database_url} if database_url else None)
+    from notifications.channels import ConfigError
+
+    try:
+        return create_app({"DATABASE_URL": database_url} if database_url else None)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def with_app(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,7 +36,9 @@ def with_app(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(database_url: str | None, **kwargs: Any) -> Any:
         app = _app(database_url)
         try:
-            return command(app, **kwargs)
+            # In the app's context, so that rows a command commits are handed to delivery.
+            with app.app_context():
+                return command(app, **kwargs)
         except ServiceError as error:
             raise click.ClickException(error.message) from None
         except ValidationError as error:
@@ -398,6 +405,121 @@ def serve(app: Flask, host: str, port: int) -> None:
 
     click.echo(f"http://{host}:{port}/")
     run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=PathOnlyLogHandler)
+
+
+@main.command()
+@click.option("--on", "day", default=None, help="the day to sweep for (YYYY-MM-DD); default: today in Vietnam")
+@with_app
+def sweep(app: Flask, day: str | None) -> None:
+    """Run what the passing days make due: reminders, escalations, pending deliveries (safe to run twice).
+
+    Without `tracker worker --cron`, schedule it with the system's cron, e.g.
+    `*/15 * * * * cd /srv/tracker && .venv/bin/tracker sweep >> /var/log/tracker-sweep.log 2>&1`."""
+    from tracker.notify import run_sweep
+
+    report = run_sweep(app, _date(day, "--on") if day else None)
+    click.echo(str(report))
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="deliver what is queued, then stop")
+@click.option("--cron", "with_cron", is_flag=True, help="also run rq's cron scheduler, enqueuing the sweep on SWEEP_CRON")
+@click.option("--name", default=None, help="the worker's name in rq (default: host and process id)")
+@with_app
+def worker(app: Flask, burst: bool, with_cron: bool, name: str | None) -> None:
+    """Run an rq worker delivering notifications (needs REDIS_URL)."""
+    import multiprocessing
+
+    from redis.exceptions import RedisError
+
+    from notifications.channels import ConfigError, DeliveryError, check_smtp
+    from tracker.notify import make_worker, notifier, run_cron
+
+    try:
+        rq_worker = make_worker(app, name=name)
+        rq_worker.connection.ping()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    except RedisError as error:
+        raise click.ClickException(f"Không kết nối được Redis / cannot reach Redis at REDIS_URL: {error}") from None
+    smtp = notifier(app).settings.smtp
+    if smtp is None:
+        click.echo("SMTP_URL chưa đặt: thư điện tử không được gửi / SMTP_URL is not set: e-mail rows are skipped", err=True)
+    else:
+        try:
+            check_smtp(smtp)
+        except DeliveryError as error:
+            click.echo(f"{error} — thư chờ gửi lại / mail waits and is retried", err=True)
+    scheduler = None
+    if with_cron:
+        scheduler = multiprocessing.get_context("fork").Process(target=run_cron, args=(app,), daemon=True)
+        scheduler.start()
+    try:
+        rq_worker.work(burst=burst, with_scheduler=True)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+
+
+@main.group()
+def outbox() -> None:
+    """Messages waiting, failed or skipped; sending them again."""
+
+
+@outbox.command("list")
+@click.option("--status", type=click.Choice(["failed", "skipped", "pending"]), default="failed", show_default=True)
+@with_app
+def outbox_list(app: Flask, status: str) -> None:
+    """Rows in that status, newest first: id, template, channel, case, tries, last error."""
+    from tracker.services.inbox import undelivered
+
+    with database(app).transaction() as session:
+        for row in undelivered(session, None, status=status):
+            click.echo(f"{row.id}\t{row.template or row.event}\t{row.channel}\t{row.payload.get('tracking_code', '')}\t"
+                       f"{row.attempts}\t{row.last_error or ''}")
+
+
+@outbox.command("retry")
+@click.argument("row_ids", nargs=-1, type=int)
+@click.option("--all-failed", is_flag=True, help="every failed row")
+@with_app
+def outbox_retry(app: Flask, row_ids: tuple[int, ...], all_failed: bool) -> None:
+    """Send failed (or skipped) rows again; people already reached do not get them twice."""
+    from tracker.services.inbox import retry, undelivered
+
+    with database(app).transaction() as session:
+        ids = list(row_ids) + ([r.id for r in undelivered(session, None, status="failed", limit=100_000)] if all_failed else [])
+        if not ids:
+            raise click.UsageError("name row ids or --all-failed")
+        rows = retry(session, None, ids)
+    click.echo(f"{sum(1 for r in rows if r.status == 'pending')} hàng gửi lại / row(s) sent again")
+
+
+@units.command("webhook")
+@click.argument("code")
+@click.option("--url", default=None, help="where events are POSTed")
+@click.option("--remove", is_flag=True)
+@with_app
+def units_webhook(app: Flask, code: str, url: str | None, remove: bool) -> None:
+    """Set a unit's webhook; prints the signing secret once (a new one each time)."""
+    from tracker.services.unit_notifications import set_webhook
+
+    with database(app).transaction() as session:
+        secret = set_webhook(session, None, code, None if remove else url)
+    click.echo(secret if secret else "đã gỡ / removed")
+
+
+@units.command("reminders")
+@click.argument("code")
+@click.option("--days", type=click.IntRange(0, 30), required=True, help="working days before the due date")
+@with_app
+def units_reminders(app: Flask, code: str, days: int) -> None:
+    """How many working days before a due date the unit's officers are reminded (default 3)."""
+    from tracker.services.unit_notifications import set_reminder_days
+
+    with database(app).transaction() as session:
+        set_reminder_days(session, None, code, days)
+    click.echo(f"{code}\t{days}")
 
 
 if __name__ == "__main__":  # pragma: no cover

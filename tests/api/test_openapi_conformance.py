@@ -18,8 +18,10 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi import checks
+from sqlalchemy import select
 
 from tests.api.conftest import DENOUNCER
+from tracker.models import OutboxMessage
 
 MAX_EXAMPLES = 20
 # 422 is the domain refusing valid-looking input (a trigger not allowed from this state, a
@@ -47,7 +49,10 @@ def seeded(steps, person):
     project = steps.project()
     return {
         "path": {"case_id": case.id, "dialogue_id": opinion.dialogue_id, "supervision_id": recommendation.supervision_id,
-                 "tracking_code": case.tracking_code, "token_id": 2_000_000_000, "project_id": project.id},
+                 "tracking_code": case.tracking_code, "token_id": 2_000_000_000,
+                 # another person's inbox message does not exist for the caller (404); a real outbox row to retry
+                 "item_id": 2_000_000_000, "project_id": project.id,
+                 "row_id": steps.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))},
         "token": person("admin").token,
     }
 

@@ -15,6 +15,7 @@ from tracker.api import (  # noqa: F401 - routes
     cases,
     dialogues,
     errors,
+    inbox,
     metrics,
     projects,
     supervisions,

@@ -43,6 +43,7 @@ class Operation(StrEnum):
     RECORD_OPINION = "record_opinion"
     OPEN_SUPERVISION = "open_supervision"
     ISSUE_RECOMMENDATION = "issue_recommendation"
+    MANAGE_OUTBOX = "manage_outbox"
     RECORD_PROJECT = "record_project"
 
 
@@ -62,6 +63,8 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
     Operation.RECORD_OPINION: _DESK,
     Operation.OPEN_SUPERVISION: _BOARD,
     Operation.ISSUE_RECOMMENDATION: _BOARD,
+    # Failed deliveries: seeing them and sending them again.
+    Operation.MANAGE_OUTBOX: frozenset({Role.ADMIN}),
     # A commune's investment projects are recorded by the commune and its agencies (DCCS 2022).
     Operation.RECORD_PROJECT: frozenset({Role.RECEPTION, Role.LEADER, Role.AGENCY, Role.ADMIN}),
 }

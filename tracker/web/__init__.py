@@ -15,7 +15,19 @@ from tracker.boundary import request_session
 from tracker.services import activity
 from tracker.services.cases import CaseQuery, list_cases
 from tracker.services.overview import desk_overview
-from tracker.web import case, dashboard, dialogues, i18n, intake, projects, queue, signin, track, visits  # noqa: F401 - register their pages
+from tracker.web import (  # noqa: F401 - register their pages
+    case,
+    dashboard,
+    dialogues,
+    i18n,
+    inbox,
+    intake,
+    projects,
+    queue,
+    signin,
+    track,
+    visits,
+)
 from tracker.web.blueprint import bp
 from tracker.web.pages import DUE_SOON_DAYS, can, identity_listed, signed_in
 from workflows.definitions.base import Role
@@ -50,3 +62,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.context_processor(lambda: {"csrf_token": generate_csrf, "can": can, "identity_listed": identity_listed,
                                    "due_soon_days": DUE_SOON_DAYS, "today": clock.today()})
+    inbox.init_app(app)

@@ -1,0 +1,85 @@
+"""A per-row delivery lock that dies with the process holding it.
+
+Two workers must not deliver the same row at once (it may be enqueued twice: once after the
+commit, once more by the sweep), yet a worker killed in the middle of a delivery must not
+leave the row locked. So the lock lives where the operating system or the database frees
+it when its holder dies: a PostgreSQL session advisory lock on a connection of its own, or
+on SQLite (one machine) a POSIX byte-range lock on a file next to the database, one byte
+per row."""
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+# The first key of PostgreSQL's two-key advisory lock: "outbox rows".
+_PG_NAMESPACE = 11_0001
+
+
+class RowLocks:
+    """Non-blocking locks on outbox row ids for one database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._local: set[int] = set()  # POSIX locks do not exclude threads of one process
+        self._guard = threading.Lock()
+        self._file: Path | None = None
+        if engine.dialect.name == "sqlite":
+            database = engine.url.database or ""
+            self._file = Path(f"{database}.outbox-locks") if database and database != ":memory:" else None
+
+    @contextmanager
+    def hold(self, row_id: int) -> Iterator[bool]:
+        """Yield True when this process now holds the row's lock, False when someone else does."""
+        with self._guard:
+            if row_id in self._local:
+                yield False
+                return
+            self._local.add(row_id)
+        try:
+            if self.engine.dialect.name == "postgresql":
+                with self._pg(row_id) as held:
+                    yield held
+            elif self._file is not None:
+                with self._posix(row_id) as held:
+                    yield held
+            else:
+                yield True
+        finally:
+            with self._guard:
+                self._local.discard(row_id)
+
+    @contextmanager
+    def _pg(self, row_id: int) -> Iterator[bool]:
+        with self.engine.connect() as conn:
+            held = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:ns, :id)"), {"ns": _PG_NAMESPACE, "id": row_id}))
+            conn.commit()
+            try:
+                yield held
+            finally:
+                if held:
+                    conn.execute(text("SELECT pg_advisory_unlock(:ns, :id)"), {"ns": _PG_NAMESPACE, "id": row_id})
+                    conn.commit()
+
+    @contextmanager
+    def _posix(self, row_id: int) -> Iterator[bool]:
+        assert self._file is not None
+        fd = os.open(self._file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, row_id)
+            except OSError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, row_id)
+        finally:
+            os.close(fd)
