@@ -7,7 +7,7 @@
 - supervisions.project_id: a supervision whose scope is a project.
 
 Revision ID: 0016_investment_board
-Revises: 0010_reception_days
+Revises: 0011_notifications
 Create Date: 2026-12-01 22:30:00
 """
 from __future__ import annotations
