@@ -47,9 +47,9 @@ def entries(session, case):
 
 def test_a_first_round_decision_becomes_final_30_days_after_it_was_received_and_the_sweep_closes_it(session, decided):
     case = decided()  # 09/03 + 30 days = Wed 08/04, the last day for a second complaint: final on 09/04
-    assert sweep.run(session, D(2026, 4, 8)).changed == 0
+    assert sweep.run(session, D(2026, 4, 8)).counts["close_final_decisions"] == 0
     report = sweep.run(session, D(2026, 6, 1))  # the sweep ran late: the dates are the law's
-    assert report.changed == 1 and report.steps[0].name == "close_final_decisions"
+    assert report.counts["close_final_decisions"] == 1 and report.steps[0].name == "close_final_decisions"
     assert (case.state, case.final_on) == ("closed", D(2026, 4, 9))
     close = entries(session, case)[-1]
     assert (close.trigger, close.effective_on, close.actor_id) == ("close", D(2026, 4, 9), None)
@@ -57,9 +57,9 @@ def test_a_first_round_decision_becomes_final_30_days_after_it_was_received_and_
 
 def test_the_sweep_is_safe_to_run_twice(session, decided):
     case = decided()
-    assert sweep.run(session).changed == 1
+    assert sweep.run(session).counts["close_final_decisions"] == 1
     version = case.version
-    assert sweep.run(session).changed == 0 and case.version == version
+    assert sweep.run(session).counts["close_final_decisions"] == 0 and case.version == version
 
 
 def test_finality_runs_from_the_day_the_decision_was_received(session, officer, decided, move):

@@ -14,7 +14,7 @@ H1 = parse_period("2026-H1", default_scheme="official")  # 15/12/2025 - 14/06/20
 
 
 def kqgq03(world, session):  # type: ignore[no-untyped-def]
-    layout = layout_for("03/KQGQ", H1.end)
+    layout = layout_for("03/KQGQ:2021", H1.end)  # superseded from 30/09/2025: named by its version
     table = form_table(session, layout, world.tree["HT"], True, H1)
     return dict(enumerate(table.total.values, start=1))
 
