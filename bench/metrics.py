@@ -35,16 +35,14 @@ from tracker.metrics.figures import Kind  # noqa: E402
 from tracker.metrics.periods import OFFICIAL, parse_period  # noqa: E402
 from tracker.metrics.results import Metrics  # noqa: E402
 from tracker.migrate import upgrade  # noqa: E402
-from tracker.models.units import BOARD_KINDS
+from tracker.models.units import BOARD_KINDS  # noqa: E402
 from tracker.services.metrics import metrics  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PETITIONS = "('complaint', 'denunciation', 'recommendation', 'feedback', 'voter_opinion')"
 
 # The figures of each by_unit row, as the hand-written query names them.
-# The splits of the supervision figures by kind of board are the same conditions with one more
-# filter on the board's kind (tests/metrics cover them); the floor compares the figures themselves.
-COUNTS = [f.path for f in FIGURES if f.kind is Kind.COUNT and not f.path.endswith(tuple(f"_{kind}" for kind in BOARD_KINDS))]
+COUNTS = [f.path for f in FIGURES if f.kind is Kind.COUNT]
 
 _HAND_POSTGRES = f"""
 WITH unit_rows AS (
@@ -120,8 +118,11 @@ plans AS (
     GROUP BY r.row_id
 ),
 supervision_rows AS (
-    SELECT r.row_id, count(*) AS supervisions
-    FROM supervisions s JOIN unit_rows r ON r.unit_id = s.board_unit_id WHERE s.started_on BETWEEN :start AND :end
+    SELECT r.row_id, count(*) AS supervisions,
+        count(*) FILTER (WHERE b.kind = 'front_committee') AS sv_fc, count(*) FILTER (WHERE b.kind = 'inspection_board') AS sv_ib,
+        count(*) FILTER (WHERE b.kind = 'investment_board') AS sv_gs
+    FROM supervisions s JOIN unit_rows r ON r.unit_id = s.board_unit_id JOIN units b ON b.id = s.board_unit_id
+    WHERE s.started_on BETWEEN :start AND :end
     GROUP BY r.row_id
 ),
 recommendations AS (
@@ -129,8 +130,13 @@ recommendations AS (
         count(*) FILTER (WHERE coalesce(e.to_state, c.state) IN ('answered', 'accepted')) AS answered,
         count(*) FILTER (WHERE coalesce(e.to_state, c.state) IN ('answered', 'accepted')
                          AND CASE WHEN e.to_state = 'answered' THEN e.effective_on ELSE c.decided_on END
-                             <= CASE WHEN e.to_state IS NOT NULL THEN e.due_on ELSE c.due_on END) AS answered_on_time
-    FROM cases c JOIN unit_rows r ON r.unit_id = c.received_unit_id
+                             <= CASE WHEN e.to_state IS NOT NULL THEN e.due_on ELSE c.due_on END) AS answered_on_time,
+        count(*) FILTER (WHERE b.kind = 'front_committee') AS rm_fc, count(*) FILTER (WHERE b.kind = 'inspection_board') AS rm_ib,
+        count(*) FILTER (WHERE b.kind = 'investment_board') AS rm_gs,
+        count(*) FILTER (WHERE b.kind = 'front_committee' AND coalesce(e.to_state, c.state) IN ('answered', 'accepted')) AS an_fc,
+        count(*) FILTER (WHERE b.kind = 'inspection_board' AND coalesce(e.to_state, c.state) IN ('answered', 'accepted')) AS an_ib,
+        count(*) FILTER (WHERE b.kind = 'investment_board' AND coalesce(e.to_state, c.state) IN ('answered', 'accepted')) AS an_gs
+    FROM cases c JOIN unit_rows r ON r.unit_id = c.received_unit_id JOIN units b ON b.id = c.received_unit_id
     LEFT JOIN LATERAL (
         SELECT h.to_state, h.effective_on, h.due_on FROM history_entries h
         WHERE h.case_id = c.id AND h.effective_on <= :end AND c.last_effective_on > :end ORDER BY h.seq DESC LIMIT 1
@@ -141,7 +147,7 @@ recommendations AS (
 SELECT k.row_id, rc.received, p.accepted, p.resolved, p.resolved_on_time, p.to_resolve, p.open, p.overdue_open,
        p.median_days, p.recomplaints, ss.sessions, o.opinions, o.settled_on_spot, o.assigned, o.assigned_resolved,
        o.reopened, pl.plans, pl.units_with_plan, ss.units_with_session, sv.supervisions, rm.recommendations, rm.answered,
-       rm.answered_on_time
+       rm.answered_on_time, sv.sv_fc, sv.sv_ib, sv.sv_gs, rm.rm_fc, rm.rm_ib, rm.rm_gs, rm.an_fc, rm.an_ib, rm.an_gs
 FROM (SELECT DISTINCT row_id FROM unit_rows UNION ALL SELECT -1) k
 LEFT JOIN received rc ON rc.row_id = k.row_id
 LEFT JOIN petition_rows p ON p.row_id = k.row_id
@@ -208,7 +214,8 @@ HAND_COLUMNS = ["cases.received", "cases.accepted", "cases.resolved", "cases.res
                 "cases.open", "cases.overdue_open", "cases.median_days_to_resolve", "cases.recomplaints", "dialogues.sessions",
                 "dialogues.opinions", "dialogues.settled_on_spot", "dialogues.assigned", "dialogues.assigned_resolved",
                 "dialogues.reopened", "dialogues.plans", "dialogues.units_with_plan", "dialogues.units_with_session",
-                "supervisions.sessions", "supervisions.recommendations", "supervisions.answered", "supervisions.answered_on_time"]
+                "supervisions.sessions", "supervisions.recommendations", "supervisions.answered", "supervisions.answered_on_time",
+                *(f"supervisions.{key}_{kind}" for key in ("sessions", "recommendations", "answered") for kind in BOARD_KINDS)]
 
 
 def hand_written(conn: Any, root_code: str, start: dt.date, end: dt.date) -> dict[int, dict[str, Any]]:
