@@ -32,7 +32,7 @@ def second_round(session, tree, make_user, intake, move, clock_at):
         first = move(leader, first, "accept", start + dt.timedelta(days=1), unit="HT-TNMT")
         first = move(officer, first, "resolve", start + dt.timedelta(days=20), outcome="rejected", decision_no="5/QĐ-TNMT",
                      summary="Giữ nguyên")
-        move(clerk, first, "recomplain", start + dt.timedelta(days=25))
+        move(clerk, first, "recomplain", start + dt.timedelta(days=25), unit="TN")
         second = session.scalar(select(Case).where(Case.parent_case_id == first.id))
         second = move(province, second, "accept", accepted_on, unit="TN-TTR")
         return move(inspector, second, "start_verification", accepted_on), inspector

@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.metrics.conftest import D, random_history
-from tracker.metrics import FIGURES
 from tracker.metrics.periods import parse_period
 from tracker.models import Case
 from tracker.reports.layout import LayoutError, all_layouts, layout_for, parse_layout
 from tracker.reports.table import form_table
+from tracker.services import metrics as metric_services
 from tracker.services import reports
 from tracker.services.errors import BadRequest
 
@@ -32,12 +32,13 @@ def column(tbl, number, row=None):  # type: ignore[no-untyped-def]
     return target.values[number - 1]
 
 
-def test_the_shipped_form_files_cover_the_four_forms_and_both_01_xld_versions():
-    assert sorted(layout.key for layout in all_layouts()) == ["01/KQGQ:2021", "01/TCD:2021", "01/XLD:2021", "01/XLD:2024",
-                                                             "03/KQGQ:2021"]
-    assert [len(layout.columns) for layout in sorted(all_layouts(), key=lambda x: x.key)] == [26, 29, 26, 22, 31]
+def test_the_shipped_form_files_cover_the_2021_2024_forms_and_the_six_of_tt06_2025():
+    old = [layout for layout in all_layouts() if layout.version != "2025"]
+    assert sorted(layout.key for layout in old) == ["01/KQGQ:2021", "01/TCD:2021", "01/XLD:2021", "01/XLD:2024", "03/KQGQ:2021"]
+    assert [len(layout.columns) for layout in sorted(old, key=lambda x: x.key)] == [26, 29, 26, 22, 31]
+    assert len(all_layouts()) == len(old) + 6
     assert layout_for("01/XLD", D(2023, 6, 14)).version == "2021"
-    assert layout_for("01/XLD", D(2026, 6, 14)).version == "2024"
+    assert layout_for("01/XLD", D(2025, 6, 14)).version == "2024"
 
 
 def test_a_form_file_that_does_not_hold_together_is_refused():
@@ -97,7 +98,7 @@ def test_01_tcd_counts_visits_persons_matters_and_the_heads_reception_days(world
     world.visit("HT", D(2026, 3, 4), "head_scheduled", persons=2)
     world.visit("HT", D(2026, 3, 4), "head_ad_hoc", persons=1, repeat=True)
     world.visit("HT-LH", D(2026, 3, 5), "authorised", persons=3)
-    _, tbl = table(world, session, "01/TCD")
+    _, tbl = table(world, session, "01/TCD:2021")
     assert [column(tbl, n) for n in (1, 2, 3)] == [5, 16, 6]
     assert [column(tbl, n) for n in (4, 5, 6, 7, 8, 9, 10, 11)] == [2, 10, 2, 1, 1, 9, 0, 1]
     assert [column(tbl, n) for n in (12, 13, 14, 15, 16)] == [1, 2, 3, 1, 1]  # one day, two visits
@@ -116,7 +117,7 @@ def test_01_kqgq_reports_results_by_round_money_in_millions_and_time_limits(worl
     world.act(world.act(second_round, "accept", D(2026, 1, 16)), "resolve", D(2026, 4, 1), outcome="rejected")
     gone = world.act(world.petition(on=D(2025, 11, 1)), "accept", D(2025, 11, 2))
     world.act(gone, "withdraw", D(2026, 1, 5))  # carried over, then withdrawn
-    _, tbl = table(world, session, "01/KQGQ")
+    _, tbl = table(world, session, "01/KQGQ:2021")
     assert [column(tbl, n) for n in (1, 2, 3, 4, 5, 6)] == [4, 1, 3, 4, 3, 1]
     assert (column(tbl, 7), column(tbl, 9), column(tbl, 11)) == (25, 1.5, 0)
     assert [column(tbl, n) for n in (13, 14, 15, 16, 17, 18, 19)] == [1, 0, 3, 2, 1, 1, 1]
@@ -146,7 +147,7 @@ def test_a_form_workbook_is_laid_out_as_the_paper_form(world, session):
 def test_a_form_as_csv_has_the_column_numbers_one_line_per_unit_and_the_totals(world, session):
     world.petition("complaint", "HT-LH", D(2026, 1, 5))
     buffer = io.BytesIO()
-    reports.report(session, world.admin, "HT", "2026-H1", "01/XLD", "csv", buffer)
+    reports.report(session, world.admin, "HT", "2026-H1", "01/XLD:2024", "csv", buffer)
     assert buffer.getvalue().startswith("\ufeff".encode())
     lines = list(csv.reader(io.StringIO(buffer.getvalue().decode("utf-8-sig"))))
     assert lines[0][:3] == ["Mã đơn vị", "Đơn vị", "(1=2+3=4+5) Tổng số đơn - Tổng số"]
@@ -163,11 +164,11 @@ def test_the_figures_report_has_a_column_per_figure_and_the_definitions_on_a_sec
     figures, definitions = book.worksheets
     assert figures["B6"].value == "Số đơn tiếp nhận" and figures["B9"].value == 1 and figures["B12"].value == 1
     assert definitions["C2"].value == "cases.received" and definitions["F2"].value.startswith("Counts: petitions received")
-    assert definitions.max_row == len(FIGURES) + 1  # a heading, then one row per figure
+    assert definitions.max_row == 1 + len(metric_services.definitions())  # a heading, then one row per figure
 
 
 def test_unknown_forms_formats_and_periods_are_refused(world, session):
-    for form, fmt, period in (("02/XLD", "xlsx", "2026-H1"), ("01/XLD", "pdf", "2026-H1"), ("01/XLD", "xlsx", "2026-H9"),
+    for form, fmt, period in (("09/XLD", "xlsx", "2026-H1"), ("01/XLD", "pdf", "2026-H1"), ("01/XLD", "xlsx", "2026-H9"),
                               ("01/XLD:1999", "xlsx", "2026")):
         with pytest.raises(BadRequest):
             reports.report(session, world.admin, "HT", period, form, fmt, io.BytesIO())
