@@ -43,7 +43,8 @@ def add_investment_boards(run: DemoRun) -> None:
     """Boards, projects, supervisions and recommendations in the communes with demo logins."""
     tree = run.tree
     for district in tree.districts:
-        communes = [c for c in tree.communes if c.parent_id == district.id][:WARDS_WITH_USERS]
+        # The district's former communes: after the 2025 reform they sit under the province.
+        communes = tree.communes_of.get(district.code, [])[:WARDS_WITH_USERS]
         for commune in communes:
             board = tree.add_unit(run.session, f"{commune.code}-GSDT",
                                   f"Ban giám sát đầu tư của cộng đồng {commune.name[0].lower()}{commune.name[1:]}",
@@ -55,6 +56,17 @@ def add_investment_boards(run: DemoRun) -> None:
                     _supervisions(run, member, project, year)
 
 
+def _environment_office(run: DemoRun, commune: Unit) -> str | None:
+    """The natural resources office above a commune: its town's, or the province's department."""
+    parent = commune.parent
+    if parent is None:
+        return None
+    code = f"{parent.code}-TNMT"
+    if code in run.tree.units and run.tree.units[code].closed_on is None:
+        return code
+    return "TN-STNMT" if "TN-STNMT" in run.tree.units else None
+
+
 def _projects(run: DemoRun, commune: Unit, district: Unit) -> list[Project]:
     """Three or four of the commune's projects, recorded by its leader."""
     leader = run.resolver(commune)
@@ -63,7 +75,8 @@ def _projects(run: DemoRun, commune: Unit, district: Unit) -> list[Project]:
     for name, investor, millions, months in run.rng.sample(PROJECTS, run.rng.randint(3, 4)):
         started = first_day + dt.timedelta(days=run.rng.randint(0, (run.today - first_day).days))
         by_commune = investor == "commune"
-        investor_unit = commune if by_commune else district
+        # A district closed in the 2025 reform hands its projects to the province.
+        investor_unit = commune if by_commune or district.closed_on is not None else district
         made.append(projects.create_project(run.session, leader, ProjectIn(
             unit=commune.code, name=name,
             investor=f"UBND {commune.name[0].lower()}{commune.name[1:]}" if by_commune
@@ -94,7 +107,7 @@ def _supervisions(run: DemoRun, member: User, project: Project, year: int) -> No
             if issued is None:
                 continue
             # Most go to the investor; a complaint about dust or a site goes to the town's office.
-            addressee = None if rng.random() < 0.8 else f"{project.unit.parent.code}-TNMT" if project.unit.parent else None
+            addressee = None if rng.random() < 0.8 else _environment_office(run, project.unit)
             case = activity.issue_recommendation(run.session, member, supervision.id, RecommendationIn(
                 addressee_unit=addressee, content=rng.choice(RECOMMENDATIONS), issued_on=issued))
             run.answer(case, member, issued)

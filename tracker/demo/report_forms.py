@@ -143,6 +143,26 @@ class FormsDemo:
         self.act(self.petition("feedback", self.day(10), "justice"), "guide", self.day(12), to="Tòa án nhân dân")
         self.act(self.petition("recommendation", self.day(10), "other"), "forward", self.day(12), unit=self.neighbour.code)
 
+    def settle_what_the_quarter_left(self, today: dt.date) -> None:
+        """A working office: what the quarter left waiting (the forms count it at the quarter's end)
+        is accepted and decided in the weeks after it, never before the quarter closed."""
+        units = [self.commune.id, self.superior.id, self.neighbour.id]
+        waiting = self.session.scalars(
+            select(Case).where(Case.received_on.between(self.quarter.start, self.quarter.end),
+                               Case.state.in_(("received", "accepted", "verifying")),
+                               Case.kind.in_(("complaint", "denunciation", "recommendation", "feedback")),
+                               (Case.assigned_unit_id.in_(units)) | (Case.received_unit_id.in_(units)))
+            .order_by(Case.id))
+        for case in list(waiting):
+            accepted = self.quarter.end + dt.timedelta(days=3)
+            decided = min(self.quarter.end + dt.timedelta(days=20), today)
+            if accepted >= decided:
+                continue
+            if case.state == "received":
+                case = self.act(case, "accept", accepted)
+            self.act(case, "resolve", decided, outcome="partly_upheld", decision_no="21/QĐ-UBND",
+                     summary="Quyết định giải quyết (dữ liệu mẫu)")
+
     # -- 05/KQTH --------------------------------------------------------------------------------------
     def executions(self, complaints: list[Case], denunciations: list[Case]) -> None:
         land, policy, _ = complaints
@@ -192,5 +212,6 @@ def add_report_forms_demo(session: Session, tree: DemoTree, today: dt.date) -> P
     demo.reception(complaints[0])
     demo.executions(complaints, denunciations)
     demo.management()
+    demo.settle_what_the_quarter_left(today)
     session.flush()
     return demo.quarter
