@@ -51,7 +51,7 @@ def seeded(steps, person):
         "path": {"case_id": case.id, "dialogue_id": opinion.dialogue_id, "supervision_id": recommendation.supervision_id,
                  "tracking_code": case.tracking_code, "token_id": 2_000_000_000, "session_id": 2_000_000_000,
                  "username": "no-such-user", "project_id": project.id, "day_id": 2_000_000_000, "inspection_id": 2_000_000_000,
-                 "doc_id": 2_000_000_000, "key": "receipt",
+                 "doc_id": 2_000_000_000, "key": "receipt", "code": "KHONG-CO",
                  # another person's inbox message does not exist for the caller (404); a real outbox row to retry
                  "item_id": 2_000_000_000,
                  "row_id": steps.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id).limit(1))},
