@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
+from werkzeug.exceptions import InternalServerError
 
-from tracker.api.errors import _page, _wants_html, error_response, handle_unexpected
+from tracker.api.errors import _page, _wants_html, error_response, handle_http_exception, handle_unexpected
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,17 @@ def _answer(error: DBAPIError) -> Response:
     return response
 
 
+def _after_the_view(error: InternalServerError) -> Response:
+    # An outage met after the view returned (a hook that writes once the answer is built) reaches
+    # Flask as a bare 500 wrapping it: it is an outage all the same.
+    original = error.original_exception
+    if isinstance(original, DBAPIError) and classify(original) is not None:
+        return _answer(original)
+    return handle_http_exception(error)
+
+
 def init_app(app: Flask) -> None:
     """Answer database outages with 503 and Retry-After."""
     for kind in (OperationalError, InterfaceError, InternalError):
         app.register_error_handler(kind, _answer)
+    app.register_error_handler(InternalServerError, _after_the_view)
