@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -30,6 +31,7 @@ from tracker.metrics.drilldown import (
 )
 from tracker.metrics.figures import Figure, Kind, Window
 from tracker.metrics.periods import CALENDAR, PRESETS, MonthDay, OfficialPeriods, Period, PeriodError, parse_period, well_formed
+from tracker.metrics.readable import COLUMNS, readable_select
 from tracker.metrics.results import Metrics
 from tracker.metrics.scope import UnitRef, root_values, unit_rows
 from tracker.models import Unit
@@ -192,6 +194,84 @@ def _days(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
+@dataclass(frozen=True)
+class Records:
+    """The records behind a count as people read them (tracker.metrics.readable): `columns` names
+    the values of each row after its number; `case_ids` holds each row's case (None for other
+    records), for links to the case page."""
+
+    figure: Figure
+    unit: UnitRef
+    row: UnitRef | None
+    start: dt.date
+    end: dt.date
+    total: int
+    page: int
+    per_page: int
+    columns: tuple[str, ...]
+    rows: list[tuple[int, int | None, tuple[object, ...]]]  # (number, case id, values)
+
+
+def _readable(d: _Drill, today: dt.date) -> tuple[tuple[str, ...], Select[tuple[Any, ...]]]:
+    with_value = d.figure.value is not None and d.figure.record == "case"  # a median's days
+    columns = COLUMNS[d.figure.record] + (("days",) if with_value else ())
+    return columns, readable_select(d.figure.record, d.statement, today, with_value)
+
+
+def _plain(value: Any) -> Any:
+    # Day counts come as Decimal (PostgreSQL) or float (SQLite): shown as whole days.
+    return int(value) if isinstance(value, (float, Decimal)) and float(value).is_integer() else (
+        float(value) if isinstance(value, Decimal) else value)
+
+
+def _dated(value: Any) -> Any:
+    # SQLite returns dates of a raw select as text.
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return _plain(value)
+
+
+def records(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date, subunits: bool,
+            group: str, figure: str, *, today: dt.date, page: int = 1, per_page: int = 50,
+            row_unit: str | None = None) -> Records:
+    """One page of the records behind a count of `metrics(...)`, numbered, units by name, cases
+    sorted by days late as of `today` (the same records as `drilldown`)."""
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page >= 1, 1 <= per_page <= {MAX_PER_PAGE}")
+    d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
+    total = session.scalar(select(func.count()).select_from(d.statement.order_by(None).subquery()), d.params) or 0
+    columns, statement = _readable(d, today)
+    first = (page - 1) * per_page
+    found = session.execute(statement.offset(first).limit(per_page), d.params)
+    is_case = d.figure.record == "case"
+    rows = [(first + i + 1, row[0] if is_case else None, tuple(_dated(v) for v in row[1:])) for i, row in enumerate(found)]
+    unit = UnitRef(d.unit.id, d.unit.code, d.unit.name, d.unit.kind)
+    row = UnitRef(d.row.id, d.row.code, d.row.name, d.row.kind) if d.row else None
+    return Records(d.figure, unit, row, d.window.start, d.window.end, total, page, per_page, columns, rows)
+
+
+def all_records(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+                subunits: bool, group: str, figure: str, *, today: dt.date,
+                row_unit: str | None = None) -> tuple[Figure, tuple[str, ...], Iterator[tuple[int, tuple[object, ...]]]]:
+    """Every record behind a count as `records` lists them, numbered, read in batches through a
+    server-side cursor (for the page's downloads, whatever their size)."""
+    d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
+    columns, statement = _readable(d, today)
+
+    def stream() -> Iterator[tuple[int, tuple[object, ...]]]:
+        result = session.execute(statement.execution_options(stream_results=True, yield_per=EXPORT_BATCH), d.params)
+        number = 0
+        for batch in result.partitions():
+            for row in batch:
+                number += 1
+                yield number, tuple(_dated(v) for v in row[1:])
+
+    return d.figure, columns, stream()
+
+
 def definitions() -> tuple[Figure, ...]:
     """Every figure with its definition, in document order (for the dashboard and reports)."""
     return FIGURES
@@ -283,6 +363,7 @@ def reset_reporting_periods(session: Session, actor: Actor | None, province_code
 
 
 __all__ = [
-    "Drilldown", "GROUPS", "definitions", "definitions_document", "drilldown", "drilldown_items", "metrics",
+    "Drilldown", "GROUPS", "Records", "all_records", "definitions", "definitions_document", "drilldown", "drilldown_items",
+    "metrics", "records",
     "official_periods", "period_for", "reset_reporting_periods", "set_reporting_period", "unit_for",
 ]

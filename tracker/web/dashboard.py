@@ -8,25 +8,28 @@ outside the area, a period that names none) are shown on the page, never as a cr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+import tempfile
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from tracker import clock
 from tracker.auth import policy
 from tracker.boundary import request_session
-from tracker.metrics.drilldown import CaseItem
 from tracker.metrics.figures import Figure, Kind
 from tracker.metrics.periods import CALENDAR, OFFICIAL
 from tracker.models import Unit
+from tracker.reports.writers import write_rows_csv, write_rows_xlsx
 from tracker.services import admin
 from tracker.services import metrics as metrics_service
 from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
+from tracker.services.reports import CONTENT_TYPES
 from tracker.web.blueprint import bp
-from tracker.web.i18n import kind_label, state_label
+from tracker.web.i18n import _n, kind_label, state_label, unit_kind_label
 
 GROUPS = (("cases", "Đơn thư", "Petitions"), ("dialogues", "Đối thoại", "Dialogues"),
           ("supervisions", "Giám sát", "Supervision"))
@@ -96,58 +99,97 @@ def _units_in_area(session: Any) -> list[Unit]:
 DRILLDOWN_KEYS = ("unit", "from", "to", "subunits", "figure", "row")
 
 
+def _drill_args() -> tuple[dt.date, dt.date, str, str] | None:
+    """The period and the figure a drill-down link names; None when its dates are not dates."""
+    args = request.args
+    group, _, key = args.get("figure", "").partition(".")
+    try:
+        return dt.date.fromisoformat(args.get("from", "")), dt.date.fromisoformat(args.get("to", "")), group, key
+    except ValueError:
+        return None
+
+
 @bp.get("/dashboard/records")
 def drilldown() -> Response | str | tuple[str, int]:
-    """The records behind one count of the dashboard: same unit, period and definition."""
+    """The records behind one count of the dashboard (same unit, period and definition):
+    numbered, units by name, days late filled in, the latest first, each case a link."""
     if not current_user.is_authenticated:
         return redirect(url_for("web.login", next=request.full_path))
     args = request.args
-    figure = args.get("figure", "")
-    group, _, key = figure.partition(".")
     page = int(args["page"]) if args.get("page", "").isdigit() and 0 < int(args["page"]) < 100_000 else 1
-    try:
-        start, end = dt.date.fromisoformat(args.get("from", "")), dt.date.fromisoformat(args.get("to", ""))
-    except ValueError:
+    asked = _drill_args()
+    if asked is None:
         return render_template("drilldown.html", error="Ngày không hợp lệ / invalid dates", args=args), 400
+    start, end, group, key = asked
     try:
-        found = metrics_service.drilldown(request_session(), current_user, args.get("unit", "")[:50], start, end,
-                                          args.get("subunits", "true") != "false", group, key, page=page, per_page=50,
-                                          row_unit=args.get("row") or None)
+        found = metrics_service.records(request_session(), current_user, args.get("unit", "")[:50], start, end,
+                                        args.get("subunits", "true") != "false", group, key, today=clock.today(),
+                                        page=page, per_page=50, row_unit=args.get("row") or None)
     except ServiceError as refused:
         return render_template("drilldown.html", error=refused.message, args=args), refused.status
-    headings, rows = _table(found.items)
     # Only the drill-down's own keys go back into links: url_for reads others (`_external`,
     # `_method`, `endpoint`...) as its own arguments.
     base = {k: args[k][:100] for k in DRILLDOWN_KEYS if k in args}
     pages = -(-found.total // found.per_page)
     previous = url_for("web.drilldown", **base, page=page - 1) if page > 1 else None
     following = url_for("web.drilldown", **base, page=page + 1) if page < pages else None
-    return render_template("drilldown.html", found=found, args=args, base=base, pages=pages, previous=previous, next=following,
-                           headings=headings, rows=rows)
+    rows = [(number, case_id, _in_words(found.columns, values)) for number, case_id, values in found.rows]
+    return render_template("drilldown.html", found=found, args=args, base=base, pages=pages, previous=previous,
+                           next=following, headings=headings(found.columns), rows=rows)
 
 
-# Column headings of the records a drill-down lists, Vietnamese then English.
+@bp.get("/dashboard/records.<any(xlsx, csv):fmt>")
+def drilldown_download(fmt: str) -> Response | str | tuple[str, int]:
+    """Every record behind a count as Excel or CSV, with the page's columns in the page's
+    language (text a spreadsheet could run is made inert by the writers)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("web.login", next=request.full_path))
+    args = request.args
+    asked = _drill_args()
+    if asked is None:
+        return render_template("drilldown.html", error="Ngày không hợp lệ / invalid dates", args=args), 400
+    start, end, group, key = asked
+    unit = args.get("unit", "")[:50]
+    try:
+        found, columns, stream = metrics_service.all_records(
+            request_session(), current_user, unit, start, end, args.get("subunits", "true") != "false", group, key,
+            today=clock.today(), row_unit=args.get("row") or None)
+    except ServiceError as refused:
+        return render_template("drilldown.html", error=refused.message, args=args), refused.status
+    header = [title for title in headings(columns)]
+    rows = ((number, *_in_words(columns, values)) for number, values in stream)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
+    if fmt == "xlsx":
+        write_rows_xlsx(found.path, header, rows, spool)
+    else:
+        write_rows_csv(header, rows, spool)
+    spool.seek(0)
+    name = f"{unit}_{found.path}_{start.isoformat()}_{end.isoformat()}.{fmt}"
+    return send_file(spool, mimetype=CONTENT_TYPES[fmt], as_attachment=True, download_name=name)
+
+
+# Column headings of the records a drill-down lists (message ids; the catalogues translate them).
 HEADINGS = {
-    "id": ("Số", "No."), "tracking_code": ("Mã tra cứu", "Tracking code"), "kind": ("Loại", "Kind"),
-    "state": ("Trạng thái", "State"), "unit": ("Đơn vị", "Unit"), "received_on": ("Ngày nhận", "Received"),
-    "accepted_on": ("Ngày thụ lý", "Accepted"), "decided_on": ("Ngày giải quyết", "Decided"), "due_on": ("Hạn", "Due"),
-    "subject": ("Nội dung", "Subject"), "days": ("Số ngày", "Days"), "held_on": ("Ngày đối thoại", "Held on"),
-    "chair": ("Chủ trì", "Chair"), "topic": ("Chủ đề", "Topic"), "year": ("Năm", "Year"),
-    "planned_sessions": ("Số buổi dự kiến", "Planned sessions"), "started_on": ("Ngày bắt đầu", "Started"),
-    "ended_on": ("Ngày kết thúc", "Ended"), "name": ("Tên", "Name"),
+    "number": _n("No."), "tracking_code": _n("Tracking code"), "kind": _n("Kind"), "state": _n("State"),
+    "unit": _n("Unit"), "received_on": _n("Received"), "decided_on": _n("Decided"), "due_on": _n("Due"),
+    "days_late": _n("Days late"), "subject": _n("Subject"), "days": _n("Days"), "held_on": _n("Held on"),
+    "chair": _n("Chair"), "topic": _n("Topic"), "year": _n("Year"), "planned_sessions": _n("Planned sessions"),
+    "started_on": _n("Started"), "ended_on": _n("Ended"), "name": _n("Name"),
 }
 
 
-def _table(items: list[Any]) -> tuple[list[tuple[str, str]], list[list[Any]]]:
-    """Headings and rows of the records, with a case's kind and state in words."""
-    if not items:
-        return [], []
-    columns = [f.name for f in fields(items[0])]
-    rows = []
-    for item in items:
-        values = {name: getattr(item, name) for name in columns}
-        if isinstance(item, CaseItem):
-            values["kind"] = kind_label(item.kind)
-            values["state"] = state_label(item.kind, item.state)
-        rows.append([values[name] for name in columns])
-    return [HEADINGS.get(name, (name, name)) for name in columns], rows
+def headings(columns: tuple[str, ...]) -> list[str]:
+    """The row number's heading, then each column's, in the page's language."""
+    return [gettext(HEADINGS[name]) for name in ("number", *columns)]
+
+
+def _in_words(columns: tuple[str, ...], values: tuple[object, ...]) -> list[object]:
+    """A case's kind and state, a unit's kind, in the page's language."""
+    named = dict(zip(columns, values, strict=True))
+    if "state" in named and isinstance(named.get("kind"), str):
+        kind = str(named["kind"])
+        named["state"] = state_label(kind, str(named["state"]))
+        named["kind"] = kind_label(kind)
+    elif "kind" in named:
+        named["kind"] = unit_kind_label(str(named["kind"]))
+    return [named[name] for name in columns]

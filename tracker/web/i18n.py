@@ -129,6 +129,9 @@ LABELS: dict[str, dict[str, str]] = {
     "reason": {"duplicate": _n("Duplicate"), "anonymous": _n("Anonymous"), "ineligible": _n("Ineligible"), "time_barred": _n("Out of time"),
                "already_final": _n("Already decided with final effect")},
     "returned_to": {"organisation": _n("An organisation"), "individual": _n("An individual")},
+    "unit_kind": {"province": _n("Province"), "district": _n("District"), "commune": _n("Commune"), "agency": _n("Agency"),
+                  "front_committee": _n("Fatherland Front committee"), "inspection_board": _n("People's Inspection Board"),
+                  "investment_board": _n("Community investment supervision board")},
 }
 
 
@@ -145,6 +148,11 @@ def label(group: str, value: str | None) -> str:
     if value is None:
         return "—"
     return gettext(LABELS.get(group, {}).get(value, value))
+
+
+def unit_kind_label(value: str) -> str:
+    """A kind of unit (a commune, a People's Inspection Board...) in words."""
+    return label("unit_kind", value)
 
 
 def reception_label(value: str) -> str:
@@ -185,5 +193,6 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=language, default_translation_directories=str(target))
     app.jinja_env.filters.update(pick=pick, d=date_text, t=time_text, words=words)
     app.jinja_env.globals.update(kind_label=kind_label, state_label=state_label, trigger_label=trigger_label,
-                                 label=label, reception_label=reception_label, labels=LABELS, in_language=in_language,
+                                 label=label, reception_label=reception_label,
+                                 unit_kind_label=unit_kind_label, labels=LABELS, in_language=in_language,
                                  languages=LANGUAGES, get_locale=get_locale, language=language)
