@@ -14,6 +14,7 @@ from tracker.auth.policy import Actor
 from tracker.models import Case, Dialogue, ReceptionVisit, Supervision, Unit
 from tracker.models.activity import visit_cases
 from tracker.services.common import engine_for
+from workflows.definitions.base import UnitTarget
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,16 @@ def links(session: Session, actor: Actor, case: Case) -> Links:
 
 
 def unit_choices(session: Session, actor: Actor, case: Case, trigger: str) -> list[Unit]:
-    """The units a trigger's `unit` field may name, in tree order: below the resolving unit for
-    `accept`, above it for a second complaint, else the actor's area (never a board)."""
+    """The units a trigger's `unit` field may name, in tree order, where its declaration says the
+    unit may be: at or below the resolving unit (accept), above it (a next round), else the
+    actor's area (never a board)."""
     resolving = case.resolving_unit
-    if trigger == "recomplain":
+    spec = case.workflow.trigger(trigger)
+    target = spec.unit_target if spec is not None else None
+    if target is UnitTarget.SUPERIOR:
         ids = resolving.ancestor_ids[:-1]
         found = list(session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
-    elif trigger == "accept":
+    elif target is UnitTarget.AT_OR_BELOW:
         found = list(session.scalars(select(Unit).where(Unit.path.like(resolving.path + "%"))))
     else:
         found = list(session.scalars(select(Unit).where(Unit.path.like(policy.area_root_path(actor) + "%"))))

@@ -290,9 +290,9 @@ def fire_as_system(session: Session, case: Case, trigger: str, effective_on: dt.
 
 
 def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: TransitionIn) -> dict[str, int]:
-    # A configurable period is the resolving unit's own setting: on accept, the unit named.
+    # A configurable period is the resolving unit's own setting: on acceptance, the unit named.
     unit = case.resolving_unit
-    if spec is not None and spec.name == "accept" and isinstance(data.data.get("unit"), str):
+    if spec is not None and Effect.ACCEPT in spec.effects and isinstance(data.data.get("unit"), str):
         named = find_unit(session, data.data["unit"])
         unit = named or unit
     return unit.period_overrides()

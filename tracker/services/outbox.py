@@ -22,12 +22,8 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Case, HistoryEntry, OutboxMessage, Supervision, Unit, User
 from tracker.models.units import BOARD_KINDS
-from workflows.definitions.base import Role
+from workflows.definitions.base import Effect, Role
 
-# Triggers that put a case in a unit's hands.
-ASSIGNING = frozenset({"accept", "forward", "transfer", "reopen", "return", "assign"})
-# Triggers that answer the case.
-DECIDING = frozenset({"resolve", "answer"})
 PERSON_CHANNELS = ("inbox", "email")
 
 
@@ -129,9 +125,15 @@ def notify_unit(session: Session, case: Case, event: str) -> list[OutboxMessage]
         if case.assigned_unit is None or case.assigned_unit_id == case.received_unit_id:
             return []
         return assigned(session, case, event, about)
-    if trigger in ASSIGNING and (trigger in ("reopen", "return") or (entry is not None and (entry.data or {}).get("unit"))):
+    # What the trigger declares it does decides who hears of it: a step that names the unit now
+    # holding the case, or that undoes an answer (a reopening, a returned answer), puts the case
+    # in a unit's hands; a decision or an answer goes back to whoever passes it on.
+    spec = case.workflow.trigger(trigger)
+    effects = spec.effects if spec is not None else frozenset()
+    named_unit = Effect.ASSIGN in effects and entry is not None and bool((entry.data or {}).get("unit"))
+    if named_unit or Effect.UNDECIDE in effects:
         return assigned(session, case, event, about)
-    if trigger in DECIDING:
+    if Effect.DECIDE in effects:
         return decided(session, case, event, about, entry.effective_on if entry else None)
     if trigger == "recount":
         return write(session, case, event=event, template="due_changed", about=about, recipients=[officers(session, unit)],

@@ -82,6 +82,9 @@ class Effect(StrEnum):
     REOPEN = "reopen"  # counted as reopened
     URGE = "urge"  # counted as an urging notice
     TRANSFER = "transfer"  # the successor unit takes the case over; state and clock untouched
+    RECORD_DIALOGUE = "record_dialogue"  # a dialogue with the complainant is on record (the second round's duty)
+    FIND_COMPLEX = "find_complex"  # flagging the case complex keeps the step's reason as the written finding
+    SEND_DECISION = "send_decision"  # the step is a decision the law gives a time to send (`send_within_working_days`)
 
 
 class UnitTarget(StrEnum):
@@ -144,6 +147,11 @@ class Trigger:
     window: str | None = None
     # A boolean field that, when true, records the step but keeps the case where it is.
     stays_when: str | None = None
+    # The step needs a recorded dialogue (a step with Effect.RECORD_DIALOGUE) where the law makes
+    # one mandatory (the second complaint round from 2026-07-01).
+    needs_dialogue: bool = False
+    # With Effect.SEND_DECISION: the working days the decision may take to reach the parties.
+    send_within_working_days: int | None = None
 
     @property
     def opens_next_round(self) -> bool:

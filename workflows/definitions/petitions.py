@@ -110,7 +110,7 @@ def _processing_triggers() -> tuple[Trigger, ...]:
                 Field("reason", FieldType.TEXT, required=False, label="Lý do / Reason"),
             ),
             due=DueRule.RESOLUTION, source="KN Art. 27; TC Art. 29", checks=(_flag_needs_reason,),
-            effects=frozenset({Effect.ACCEPT, Effect.ASSIGN}), unit_target=UnitTarget.AT_OR_BELOW,
+            effects=frozenset({Effect.ACCEPT, Effect.ASSIGN, Effect.FIND_COMPLEX}), unit_target=UnitTarget.AT_OR_BELOW,
         ),
         Trigger(
             "forward", ("received",), None, desk, "Chuyển đơn", "Forward",
@@ -135,6 +135,8 @@ def _processing_triggers() -> tuple[Trigger, ...]:
 # writing at least 5 days before and recorded in minutes, for complaints accepted from this day.
 SECOND_ROUND_DIALOGUE_FROM = dt.date(2026, 7, 1)
 DIALOGUE_NOTICE_DAYS = 5
+# ND 155/2026/NĐ-CP (KN Art. 11a as amended): a suspension decision is sent within 3 working days.
+SUSPENSION_SEND_WORKING_DAYS = 3
 
 
 def dialogue_required(kind: str, round_: int, accepted_on: dt.date | None) -> bool:
@@ -176,12 +178,14 @@ def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
         Trigger(
             "extend", ("accepted", "verifying"), None, resolver, "Gia hạn", "Extend",
             fields=(Field("due_on", FieldType.DATE, label="Hạn mới / New due date"), REASON),
-            due=DueRule.EXTEND, source="TC Art. 30; KN Art. 28, 37",
+            due=DueRule.EXTEND, source="TC Art. 30; KN Art. 28, 37", effects=frozenset({Effect.FIND_COMPLEX}),
         ),
-        Trigger("suspend", ("verifying",), "suspended", resolver, "Tạm đình chỉ", "Suspend", fields=(REASON,), due=DueRule.PAUSE),
+        Trigger("suspend", ("verifying",), "suspended", resolver, "Tạm đình chỉ", "Suspend", fields=(REASON,), due=DueRule.PAUSE,
+                source="KN Art. 11a (ND 155/2026/NĐ-CP): the decision is sent within 3 working days",
+                effects=frozenset({Effect.SEND_DECISION}), send_within_working_days=SUSPENSION_SEND_WORKING_DAYS),
         Trigger("resume", ("suspended",), "verifying", resolver, "Tiếp tục", "Resume", fields=(REASON,), due=DueRule.RESUME),
         Trigger("resolve", ("accepted", "verifying"), "resolved", resolver, "Ra quyết định", "Resolve", fields=decision_fields,
-                checks=(_civil_servants_among_people,),
+                checks=(_civil_servants_among_people,), needs_dialogue=kind == "complaint",
                 effects=frozenset({Effect.DECIDE, Effect.RECORD_DECISION} | ({Effect.DELIVER} if kind == "complaint" else set()))),
         Trigger(
             "close", ("resolved",), "closed", {A: Scope.ASSIGNED, L: Scope.AREA, SYS: Scope.ANY}, "Kết thúc", "Close",
@@ -222,6 +226,7 @@ def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
                 "record_dialogue", ("accepted", "verifying"), None, resolver, "Ghi biên bản đối thoại", "Record a dialogue",
                 fields=RECORD_DIALOGUE_FIELDS, checks=(_dialogue_notified_ahead,),
                 source="KN Art. 30, 39; ND 155/2026/NĐ-CP (Mẫu 14): mandatory in the second round from 2026-07-01",
+                effects=frozenset({Effect.RECORD_DIALOGUE}),
             ),
         ]
     if kind == "denunciation":
