@@ -271,3 +271,14 @@ def may_add_activity_document(actor: Actor, unit: Unit) -> bool:
     if actor.role == Role.SUPERVISOR:
         return actor.unit.id == unit.id
     return actor.role in _DOCUMENT_WRITERS - {Role.AGENCY} and unit_in_area(actor, unit)
+
+
+# -- the supervisory boards' page (issue 12) -------------------------------------------------------
+
+def may_work_for_board(actor: Actor, board: Unit) -> bool:
+    """A board's page and forms are for its members, and for administrators whose area holds it."""
+    if not board.is_board:
+        return False
+    if actor.role == Role.SUPERVISOR:
+        return actor.unit.id == board.id
+    return actor.role == Role.ADMIN and unit_in_area(actor, board)

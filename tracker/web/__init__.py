@@ -25,6 +25,7 @@ from tracker.web import (  # noqa: F401 - register their pages
     projects,
     queue,
     signin,
+    supervision,
     track,
     visits,
 )
