@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import InternalServerError
 
 from tracker.api.errors import _page, _wants_html, error_response, handle_http_exception, handle_unexpected
@@ -55,13 +55,35 @@ def classify(error: DBAPIError) -> Outage | None:
     return None
 
 
-def _answer(error: DBAPIError) -> Response:
-    outage = classify(error)
+def outage_behind(error: BaseException) -> Outage | None:
+    """The outage an error stands for, looking through what it was raised from or while handling.
+
+    A lost connection surfaces not only as the driver's error: the session then refuses to go on
+    (`PendingRollbackError`: "Can't reconnect until invalid transaction is rolled back"), and the
+    rollback of a savepoint on a dead connection raises while the first error is being handled.
+    Those are the same outage, not bugs.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError):
+            outage = classify(current)
+            if outage is not None:
+                return outage
+        elif isinstance(current, PendingRollbackError) and "invalid" in str(current).lower():
+            return UNREACHABLE
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _answer(error: Exception) -> Response:
+    outage = outage_behind(error)
     if outage is None:
         return handle_unexpected(error)
     # No statement text, no parameters: only what went wrong and where.
     current_app.logger.warning("database %s on %s %s: %s", outage.code, request.method,
-                               request.url_rule.rule if request.url_rule else "-", type(error.orig).__name__)
+                               request.url_rule.rule if request.url_rule else "-", type(error).__name__)
     response = _page(503, outage.message) if _wants_html() else error_response(503, outage.code, outage.message)
     response.headers["Retry-After"] = str(outage.retry_after)
     return response
@@ -71,13 +93,14 @@ def _after_the_view(error: InternalServerError) -> Response:
     # An outage met after the view returned (a hook that writes once the answer is built) reaches
     # Flask as a bare 500 wrapping it: it is an outage all the same.
     original = error.original_exception
-    if isinstance(original, DBAPIError) and classify(original) is not None:
+    if original is not None and outage_behind(original) is not None:
         return _answer(original)
     return handle_http_exception(error)
 
 
 def init_app(app: Flask) -> None:
-    """Answer database outages with 503 and Retry-After."""
-    for kind in (OperationalError, InterfaceError, InternalError):
-        app.register_error_handler(kind, _answer)
+    """Answer database outages with 503 and Retry-After; must follow the API's `init_app`."""
+    # In place of the bare "unexpected error" handler (registered before this one by the API): an
+    # error of any type may stand for an outage through what it was raised from.
+    app.register_error_handler(Exception, _answer)
     app.register_error_handler(InternalServerError, _after_the_view)
