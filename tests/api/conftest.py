@@ -116,8 +116,9 @@ class Steps:
 
     def denunciation(self, **overrides: Any) -> Case:
         """A named denunciation received at HT and accepted for resolution by HT-TNMT."""
-        case = self.intake(self.person("reception").user, kind="denunciation", received_unit="HT", received_at=_now(),
-                           petitioners=[DENOUNCER], subject="Tố cáo cán bộ địa chính", **overrides)
+        case = self.intake(self.person("reception").user, **{
+            "kind": "denunciation", "received_unit": "HT", "received_at": _now(), "petitioners": [DENOUNCER],
+            "subject": "Tố cáo cán bộ địa chính", **overrides})
         return self.fire(case, "accept", unit="HT-TNMT")
 
     def dialogue(self) -> Any:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from tracker import clock
 from tracker.auth import policy
 from tracker.auth.policy import Actor
-from tracker.models import ApiToken, Case, Dialogue, DialoguePlan, HistoryEntry, ReceptionVisit, Supervision, Unit, User
+from tracker.models import ApiToken, Case, Dialogue, DialoguePlan, HistoryEntry, Petitioner, ReceptionVisit, Supervision, Unit, User
 from tracker.services.cases import CaseView
 from tracker.services.tracking import Tracking
 from workflows import definitions
@@ -106,7 +106,12 @@ class PetitionerOut(Out):
     address: str | None
 
 
+MATTER_DOC = (
+    "A denunciation's subject and content name the person accused: they are null except for the resolving unit, the "
+    "leaders above it and admins (Decree 13/2023/NĐ-CP); others see its kind, state and dates only."
+)
 PETITIONERS_DOC = (
+    "A supervisory board's users get each petitioner's `full_name` with `id_number`, `phone` and `address` null. "
     "The people who brought the case. For a `denunciation` the denouncer's identity is secret (DOMAIN.md §5): "
     "it is listed only by GET /api/v1/cases/{id} for users of the resolving unit and admins (each such view is written "
     "to the history). Everywhere else — lists, search, intake and transition responses, dialogues, supervisions, other "
@@ -128,7 +133,7 @@ class CaseOut(Out):
     received_unit: str
     assigned_unit: str | None
     resolving_unit: str = Field(description="The assigned unit, else the receiving unit.")
-    subject: str
+    subject: str | None = Field(description=MATTER_DOC)
     subject_area: str | None
     anonymous: bool
     crowd_size: int
@@ -178,14 +183,14 @@ class DecisionOut(Out):
     effective_on: dt.date
     outcome: str | None
     decision_no: str | None
-    summary: str
+    summary: str | None = Field(description=MATTER_DOC)
     on_time: bool
 
 
 class CaseDetailOut(CaseOut):
     """A case with its content, history, decisions and what the caller may do next."""
 
-    content: str
+    content: str | None = Field(description=MATTER_DOC)
     history: list[HistoryOut]
     decisions: list[DecisionOut]
     available_triggers: list[str] = Field(description="Triggers the caller may fire now (state, role and place allow them).")
@@ -360,14 +365,14 @@ def token_out(row: ApiToken) -> TokenInfoOut:
 def _case_fields(actor: Actor, case: Case, *, case_page: bool, today: dt.date) -> dict[str, Any]:
     workflow = case.workflow
     state = workflow.state(case.state)
-    shown = policy.identity_shown(actor, case, case_page=case_page)
+    shown = policy.disclosure(actor, case, case_page=case_page)
     due_at = dt.datetime.combine(case.due_on, dt.time(23, 59, 59), clock.LOCAL) if case.due_on else None
     return dict(
         id=case.id, tracking_code=case.tracking_code, kind=case.kind,
         kind_label=f"{workflow.label_vi} / {workflow.label_en}", state=case.state,
         state_label=f"{state.label_vi} / {state.label_en}", final=state.final, channel=case.channel,
         received_unit=case.received_unit.code, assigned_unit=case.assigned_unit.code if case.assigned_unit else None,
-        resolving_unit=case.resolving_unit.code, subject=case.subject, subject_area=case.subject_area,
+        resolving_unit=case.resolving_unit.code, subject=case.subject if shown.matter else None, subject_area=case.subject_area,
         anonymous=case.anonymous, crowd_size=case.crowd_size, many_person=case.many_person, complex=case.complex,
         remote=case.remote, round=case.round, received_at=_local(case.received_at), received_on=case.received_on,
         accepted_on=case.accepted_on, decided_on=case.decided_on, due_on=case.due_on, due_at=due_at,
@@ -375,11 +380,17 @@ def _case_fields(actor: Actor, case: Case, *, case_page: bool, today: dt.date) -
         urged_count=case.urged_count, rule_set=case.rule_set, workflow_version=case.workflow_version, version=case.version,
         updated_at=_local(case.updated_at), parent_case_id=case.parent_case_id, dialogue_id=case.dialogue_id,
         supervision_id=case.supervision_id, visit_id=case.visit_id, settled_on_spot=case.settled_on_spot,
-        answer=case.answer,
-        petitioners=[PetitionerOut(full_name=p.full_name, id_number=p.id_number, phone=p.phone, address=p.address)
-                     for p in case.petitioners] if shown else [],
-        identity_withheld=not shown,
+        answer=case.answer if shown.matter else None,
+        petitioners=[petitioner_out(p, contact=shown.contact) for p in case.petitioners] if shown.identity else [],
+        identity_withheld=not shown.identity,
     )
+
+
+def petitioner_out(person: Petitioner, *, contact: bool) -> PetitionerOut:
+    """A petitioner: the name, and the contact details where the policy shows them."""
+    if not contact:
+        return PetitionerOut(full_name=person.full_name, id_number=None, phone=None, address=None)
+    return PetitionerOut(full_name=person.full_name, id_number=person.id_number, phone=person.phone, address=person.address)
 
 
 def case_out(actor: Actor, case: Case, *, today: dt.date | None = None) -> CaseOut:
@@ -392,19 +403,22 @@ def case_detail_out(actor: Actor, view: CaseView) -> CaseDetailOut:
     case = view.case
     fields = _case_fields(actor, case, case_page=view.identity_visible, today=clock.today())
     fields["overdue"] = view.overdue
+    matter = policy.may_read_denunciation(actor, case)
     return CaseDetailOut(
-        **fields, content=case.content,
-        history=[history_out(h) for h in view.history],
-        decisions=[DecisionOut(effective_on=d.effective_on, outcome=d.outcome, decision_no=d.decision_no, summary=d.summary,
-                               on_time=d.on_time) for d in case.decisions],
+        **fields, content=case.content if matter else None,
+        history=[history_out(h, matter=matter) for h in view.history],
+        decisions=[DecisionOut(effective_on=d.effective_on, outcome=d.outcome, decision_no=d.decision_no,
+                               summary=d.summary if matter else None, on_time=d.on_time) for d in case.decisions],
         available_triggers=view.available_triggers,
     )
 
 
-def history_out(entry: HistoryEntry) -> HistoryOut:
+def history_out(entry: HistoryEntry, *, matter: bool = True) -> HistoryOut:
+    """One history entry; without the case's matter, its note and data (a decision's summary,
+    a reason) are left out and only what happened when remains."""
     return HistoryOut(seq=entry.seq, at=_local(entry.at), effective_on=entry.effective_on, trigger=entry.trigger,
-                      from_state=entry.from_state, to_state=entry.to_state, actor=entry.actor_name, note=entry.note,
-                      due_on=entry.due_on, data=entry.data or {})
+                      from_state=entry.from_state, to_state=entry.to_state, actor=entry.actor_name,
+                      note=entry.note if matter else None, due_on=entry.due_on, data=(entry.data or {}) if matter else {})
 
 
 def track_out(tracking: Tracking) -> TrackOut:

@@ -7,10 +7,11 @@ for you (404); inside it, a trigger your role or scope does not allow is a 403.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from tracker.models import Case, Supervision, Unit
@@ -191,6 +192,62 @@ def identity_shown(actor: Actor, case: Case, *, case_page: bool) -> bool:
     if case.kind != "denunciation":
         return True
     return case_page and can_see_identity(actor, case)
+
+
+# -- data minimisation (Decree 13/2023/NĐ-CP on personal data; TC Art. 47) -----------------------
+
+
+def sees_contact_details(actor: Actor) -> bool:
+    """A supervisory board audits how a case is handled, not who brought it: it sees a
+    complainant's name, never their ID number, phone or address (Decree 13/2023, Art. 3)."""
+    return not actor.unit.is_board
+
+
+def may_read_denunciation(actor: Actor, case: Case) -> bool:
+    """A denunciation's subject and content name the person accused: they go to the resolving
+    unit, the leaders above it and the admins of its area; everyone else who may see the case
+    (the unit that received it and forwarded it, boards, other units of the area) sees its kind,
+    state and dates only."""
+    if case.kind != "denunciation":
+        return True
+    resolving = case.resolving_unit
+    if actor.role == Role.ADMIN:
+        return unit_in_area(actor, resolving)
+    if actor.unit.id == resolving.id:
+        return True
+    return actor.role == Role.LEADER and resolving.path.startswith(actor.unit.path)
+
+
+def readable_filter(actor: Actor) -> ColumnElement[bool]:
+    """The SQL twin of may_read_denunciation: the cases whose subject the actor may search in."""
+    resolving = aliased(Unit)
+    resolving_id = func.coalesce(Case.assigned_unit_id, Case.received_unit_id)
+    if actor.role == Role.ADMIN:
+        prefix = area_root_path(actor)
+    elif actor.role == Role.LEADER:
+        prefix = actor.unit.path
+    else:
+        return or_(Case.kind != "denunciation", resolving_id == actor.unit.id)
+    above = select(resolving.id).where(resolving.id == resolving_id, resolving.path.like(prefix + "%")).exists()
+    return or_(Case.kind != "denunciation", above)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of a case a response may carry for one actor: its matter (subject, content, the
+    decision's summary, the notes of its history), its petitioners at all, and their contact
+    details (ID number, phone, address) besides their names."""
+
+    matter: bool
+    identity: bool
+    contact: bool
+
+
+def disclosure(actor: Actor, case: Case, *, case_page: bool) -> Disclosure:
+    """The rules above, put together for one case in one response."""
+    identity = identity_shown(actor, case, case_page=case_page)
+    return Disclosure(matter=may_read_denunciation(actor, case), identity=identity,
+                      contact=identity and sees_contact_details(actor))
 
 
 def identity_search_filter(actor: Actor) -> ColumnElement[bool]:

@@ -69,6 +69,9 @@ def _authorise(session: Session, actor: Actor, case: Case, act: Act) -> None:
         allowed = trigger is not None and policy.may_fire(actor, case, trigger, _board_of(session, case))
     if not allowed:
         raise Forbidden("Bạn không được lập văn bản này / you may not make this act", {"act": act.key}, code="role_not_allowed")
+    if not policy.may_read_denunciation(actor, case):
+        raise Forbidden("Văn bản này ghi nội dung tố cáo / this act states what the denunciation is about",
+                        code="matter_protected")
     if case.kind == "denunciation" and act.names_denouncer and not policy.can_see_identity(actor, case):
         raise Forbidden("Văn bản này ghi thông tin người tố cáo / this act names the denouncer", code="identity_protected")
 

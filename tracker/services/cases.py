@@ -440,16 +440,18 @@ def list_cases(session: Session, actor: Actor, query: CaseQuery, *, today: dt.da
 
 
 def _search_clause(actor: Actor, text: str) -> ColumnElement[bool]:
-    """Subject (accent-insensitive) or tracking code for everyone; a petitioner's name, ID number
-    or phone only on the cases whose petitioners the actor may search by (DOMAIN.md §5)."""
+    """Tracking code for everyone; the subject (accent-insensitive) on the cases whose matter the
+    actor may read; a petitioner's name only on the cases whose petitioners the actor may search
+    by (DOMAIN.md §5), and their ID number or phone only for those who see contact details."""
     key = f"%{fold(text)}%"
     wanted = text.strip()
     digits = "".join(ch for ch in wanted if ch.isdigit())
     by_person: ColumnElement[bool] = Petitioner.name_search.like(key)
-    if len(digits) >= 6:  # a CCCD has 12 digits, a phone 10: shorter runs of digits match too much
+    # a CCCD has 12 digits, a phone 10: shorter runs of digits match too much
+    if len(digits) >= 6 and policy.sees_contact_details(actor):
         by_person = or_(by_person, Petitioner.id_number == wanted, phone_digits(Petitioner.phone) == digits)
     person = exists().where(Petitioner.case_id == Case.id, by_person)
-    return or_(Case.subject_search.like(key), Case.tracking_code == tracking_code_key(wanted),
+    return or_(Case.subject_search.like(key) & policy.readable_filter(actor), Case.tracking_code == tracking_code_key(wanted),
                person & policy.identity_search_filter(actor))
 
 

@@ -46,9 +46,10 @@ def similar_cases(session: Session, actor: Actor, *, id_number: str | None = Non
     name_key = fold(name or "")
     subject_key = fold(subject or "")
     person: list[ColumnElement[bool]] = []
-    if len(id_key) >= MIN_DIGITS:
+    contact = policy.sees_contact_details(actor)
+    if contact and len(id_key) >= MIN_DIGITS:
         person.append(Petitioner.id_number == id_key)
-    if len(phone_key) >= MIN_DIGITS:
+    if contact and len(phone_key) >= MIN_DIGITS:
         person.append(phone_digits(Petitioner.phone) == phone_key)
     if len(name_key) >= MIN_NAME:
         person.append(Petitioner.name_search.like(f"%{name_key}%"))
@@ -56,7 +57,7 @@ def similar_cases(session: Session, actor: Actor, *, id_number: str | None = Non
     if person:
         found.append(and_(exists().where(Petitioner.case_id == Case.id, or_(*person)), policy.identity_search_filter(actor)))
     if len(subject_key) >= MIN_SUBJECT:
-        found.append(Case.subject_search.like(f"%{subject_key}%"))
+        found.append(Case.subject_search.like(f"%{subject_key}%") & policy.readable_filter(actor))
     if not found:
         return []
     rows = list(session.scalars(
@@ -76,6 +77,7 @@ def _why(actor: Actor, case: Case, id_key: str, phone_key: str, name_key: str, s
         same_phone=len(phone_key) >= MIN_DIGITS and any("".join(c for c in p.phone or "" if c.isdigit()) == phone_key
                                                          for p in people),
         same_name=len(name_key) >= MIN_NAME and any(name_key in p.name_search for p in people),
-        same_subject=len(subject_key) >= MIN_SUBJECT and subject_key in case.subject_search,
+        same_subject=(len(subject_key) >= MIN_SUBJECT and subject_key in case.subject_search
+                      and policy.may_read_denunciation(actor, case)),
     )
 

@@ -30,7 +30,7 @@ from tracker.web import (  # noqa: F401 - register their pages
     visits,
 )
 from tracker.web.blueprint import bp
-from tracker.web.pages import DUE_SOON_DAYS, can, identity_listed, signed_in
+from tracker.web.pages import DUE_SOON_DAYS, can, contact_shown, identity_listed, matter_shown, signed_in
 from workflows.definitions.base import Role
 
 
@@ -62,5 +62,6 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
     app.context_processor(lambda: {"csrf_token": generate_csrf, "can": can, "identity_listed": identity_listed,
+                                      "matter_shown": matter_shown, "contact_shown": contact_shown,
                                    "due_soon_days": DUE_SOON_DAYS, "today": clock.today()})
     inbox.init_app(app)

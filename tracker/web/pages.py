@@ -87,6 +87,18 @@ def identity_listed(case: Case) -> bool:
     return policy.identity_shown(current_user, case, case_page=False)
 
 
+def matter_shown(case: Case) -> bool:
+    """Whether a page may show this case's subject and content to the signed-in user (a
+    denunciation's name the person accused: policy.may_read_denunciation)."""
+    return policy.may_read_denunciation(current_user, case)
+
+
+def contact_shown() -> bool:
+    """Whether pages may show petitioners' ID numbers, phones and addresses to the signed-in
+    user (never to a supervisory board: policy.sees_contact_details)."""
+    return policy.sees_contact_details(current_user)
+
+
 def text(name: str, limit: int = 20_000) -> str:
     """A posted text field, at most `limit` characters (the schema says what is too long)."""
     return request.form.get(name, "")[: limit + 1]
