@@ -69,6 +69,31 @@ def metrics(session: Session, actor: Actor | None, unit_code: str, date_from: dt
     return compute(session, unit, _window(session, date_from, date_to), subunits)
 
 
+# A trend chart has at most this many months (two years).
+MAX_MONTHS = 24
+
+
+def months_of(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months [date_from, date_to] covers, each clipped to the range."""
+    spans = []
+    first = date_from.replace(day=1)
+    while first <= date_to:
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        spans.append((max(first, date_from), min(following - dt.timedelta(days=1), date_to)))
+        first = following
+    return spans
+
+
+def monthly(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+            subunits: bool = True) -> list[Metrics]:
+    """The figures of each calendar month of [date_from, date_to] (the last MAX_MONTHS months of
+    a longer range), for the month-by-month trend: each month is counted as `metrics` counts a
+    period, so a month's point opens the same records as its drill-down."""
+    unit = unit_for(session, actor, unit_code)
+    spans = months_of(date_from, date_to)[-MAX_MONTHS:]
+    return [compute(session, unit, _window(session, start, end), subunits) for start, end in spans]
+
+
 @dataclass(frozen=True)
 class Drilldown:
     """One page of the records behind a count."""
@@ -364,6 +389,6 @@ def reset_reporting_periods(session: Session, actor: Actor | None, province_code
 
 __all__ = [
     "Drilldown", "GROUPS", "Records", "all_records", "definitions", "definitions_document", "drilldown", "drilldown_items",
-    "metrics", "records",
+    "metrics", "monthly", "months_of", "records",
     "official_periods", "period_for", "reset_reporting_periods", "set_reporting_period", "unit_for",
 ]

@@ -54,18 +54,32 @@ class Stretch:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A unit's reception days in a month, with the legal minimum checked."""
+    """A unit's reception days in a period of whole months, with the legal minimum checked."""
 
     unit: Unit
     month_start: dt.date
     days: list[ReceptionDay]
     minimum: Minimum | None
     stretches: list[Stretch]
+    last: dt.date | None = None  # the period's last day (the month's end when None)
 
     @property
     def met(self) -> bool:
         """True when every week or month of the schedule meets the minimum (or none applies)."""
         return all(s.met for s in self.stretches)
+
+    @property
+    def missing(self) -> int:
+        """Days the head still has to hold to meet the minimum in every week or month."""
+        return sum(max(s.required - s.scheduled, 0) for s in self.stretches)
+
+    @property
+    def by_leader(self) -> list[tuple[str, list[ReceptionDay]]]:
+        """The days grouped by who receives, the busiest first."""
+        grouped: dict[str, list[ReceptionDay]] = {}
+        for day in self.days:
+            grouped.setdefault(day.leader, []).append(day)
+        return sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
 def _unit_in_area(session: Session, actor: Actor, code: str) -> Unit:
@@ -91,30 +105,68 @@ def schedule_day(session: Session, actor: Actor, data: ReceptionDayIn) -> Recept
     return day
 
 
-def schedule(session: Session, actor: Actor, unit_code: str, year: int, month: int) -> Schedule:
-    """The unit's reception days of a month and the minimum checked week by week or for the month."""
+def schedule(session: Session, actor: Actor, unit_code: str, year: int, month: int, months: int = 1) -> Schedule:
+    """The unit's reception days of `months` months from year-month (1: a month, 3: a quarter),
+    and the minimum checked week by week or month by month."""
     unit = _unit_in_area(session, actor, unit_code)
+    first, last = _months(year, month, months)
+    return _schedules(session, [unit], first, last)[0]
+
+
+def compliance(session: Session, actor: Actor, unit_code: str, year: int, month: int, months: int = 1) -> list[Schedule]:
+    """The schedule of every unit of `unit_code`'s tree whose head the law gives a minimum (a
+    leader of a province sees each commune's and each agency's), in tree order."""
+    root = _unit_in_area(session, actor, unit_code)
+    first, last = _months(year, month, months)
+    units = [u for u in session.scalars(select(Unit).where(Unit.path.like(root.path + "%")))
+             if u.kind in MINIMUMS and (u.closed_on is None or u.closed_on > first)]
+    units.sort(key=lambda u: (len(u.ancestor_ids), u.name))
+    return _schedules(session, units, first, last)
+
+
+def _months(year: int, month: int, months: int) -> tuple[dt.date, dt.date]:
     first = dt.date(year, month, 1)
-    last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    minimum = MINIMUMS.get(unit.kind)
-    # A week belongs to the month of its Thursday (as ISO weeks belong to years), so a week
-    # across two months is judged once, whole.
-    weekly = minimum is not None and minimum.per == "week"
-    start = _monday_of_first_week(first) if weekly else first
-    end = _monday_of_first_week(last + dt.timedelta(days=1)) - dt.timedelta(days=1) if weekly else last
-    days = list(session.scalars(select(ReceptionDay).where(
-        ReceptionDay.unit_id == unit.id, ReceptionDay.held_on >= start, ReceptionDay.held_on <= end)
-        .order_by(ReceptionDay.held_on)))
-    stretches: list[Stretch] = []
-    if minimum is not None and minimum.per == "week":
-        monday = start
-        while monday < end:
-            sunday = monday + dt.timedelta(days=6)
-            stretches.append(Stretch(monday, sunday, minimum.days, sum(1 for d in days if monday <= d.held_on <= sunday)))
-            monday += dt.timedelta(days=7)
-    elif minimum is not None:
-        stretches.append(Stretch(first, last, minimum.days, len(days)))
-    return Schedule(unit, first, [d for d in days if first <= d.held_on <= last], minimum, stretches)
+    end_month = (month - 1 + months - 1) % 12 + 1
+    end_year = year + (month - 1 + months - 1) // 12
+    return first, dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+
+
+def _schedules(session: Session, units: list[Unit], first: dt.date, last: dt.date) -> list[Schedule]:
+    """Each unit's days in [first, last] and its minimum checked: week by week (a week belongs
+    to the month of its Thursday, as ISO weeks belong to years, so a week across two months is
+    judged once, whole) or month by month. Only the head's own days count towards the minimum:
+    the law asks the head to receive citizens in person (TCD 2013 Art. 12-18)."""
+    if not units:
+        return []
+    start = _monday_of_first_week(first)
+    end = _monday_of_first_week(last + dt.timedelta(days=1)) - dt.timedelta(days=1)
+    found = session.scalars(select(ReceptionDay).where(
+        ReceptionDay.unit_id.in_([u.id for u in units]), ReceptionDay.held_on >= min(start, first),
+        ReceptionDay.held_on <= max(end, last)).order_by(ReceptionDay.held_on, ReceptionDay.id))
+    days: dict[int, list[ReceptionDay]] = {u.id: [] for u in units}
+    for day in found:
+        days[day.unit_id].append(day)
+    schedules = []
+    for unit in units:
+        minimum = MINIMUMS.get(unit.kind)
+        held = [d.held_on for d in days[unit.id] if d.host == "head"]
+        stretches: list[Stretch] = []
+        if minimum is not None and minimum.per == "week":
+            monday = start
+            while monday < end:
+                sunday = monday + dt.timedelta(days=6)
+                stretches.append(Stretch(monday, sunday, minimum.days, sum(1 for d in held if monday <= d <= sunday)))
+                monday += dt.timedelta(days=7)
+        elif minimum is not None:
+            month_first = first
+            while month_first <= last:
+                month_last = month_first.replace(day=calendar.monthrange(month_first.year, month_first.month)[1])
+                stretches.append(Stretch(month_first, month_last, minimum.days,
+                                         sum(1 for d in held if month_first <= d <= month_last)))
+                month_first = month_last + dt.timedelta(days=1)
+        schedules.append(Schedule(unit, first, [d for d in days[unit.id] if first <= d.held_on <= last], minimum,
+                                  stretches, last))
+    return schedules
 
 
 def _monday_of_first_week(first: dt.date) -> dt.date:

@@ -28,8 +28,9 @@ from tracker.services import metrics as metrics_service
 from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
 from tracker.services.reports import CONTENT_TYPES
+from tracker.web import charts
 from tracker.web.blueprint import bp
-from tracker.web.i18n import _n, kind_label, state_label, unit_kind_label
+from tracker.web.i18n import _n, kind_label, state_label, unit_kind_label, words
 
 GROUPS = (("cases", "Đơn thư", "Petitions"), ("dialogues", "Đối thoại", "Dialogues"),
           ("supervisions", "Giám sát", "Supervision"))
@@ -87,7 +88,49 @@ def dashboard() -> Response | str | tuple[str, int]:
         result = metrics_service.metrics(session, current_user, choice.unit, period.start, period.end, choice.subunits)
     except ServiceError as refused:
         return render_template("dashboard.html", error=refused.message, **context), refused.status
-    return render_template("dashboard.html", period=period, result=result, **context)
+    charts = _charts(session, choice, result)
+    return render_template("dashboard.html", period=period, result=result, charts=charts, **context)
+
+
+# The month-by-month trend: received, resolved, resolved on time, and overdue at each month's end.
+TREND = (("cases.received", "trend-received"), ("cases.resolved", "trend-resolved"),
+         ("cases.resolved_on_time", "trend-on-time"), ("cases.overdue_open", "trend-overdue"))
+COMPARED = (("cases.received", "trend-received"), ("cases.resolved", "trend-resolved"), ("cases.overdue_open", "trend-overdue"))
+
+
+def _records_link(choice: Choice, path: str, start: dt.date, end: dt.date, row: str | None = None) -> str:
+    # No `row` for the totals: the drill-down then lists the whole count.
+    return url_for("web.drilldown", unit=choice.unit, subunits="true" if choice.subunits else "false", figure=path, row=row,
+                   **{"from": start.isoformat(), "to": end.isoformat()})
+
+
+def _charts(session: Any, choice: Choice, result: Any) -> dict[str, Any]:
+    """The trend, the settled-on-the-spot share by month and the units compared, each point a
+    link to the records behind it, with the numbers for the table beside each chart."""
+    months = metrics_service.monthly(session, current_user, choice.unit, result.start, result.end, choice.subunits)
+    labels = [m.start.strftime("%m/%Y") for m in months]
+    named = {f.path: f.label for f in metrics_service.definitions()}
+    trend = [charts.Series(words(named[path]), style, [float(m.totals.value(path) or 0) for m in months],
+                           [_records_link(choice, path, m.start, m.end) for m in months]) for path, style in TREND]
+    share = charts.Series(words(named["dialogues.settled_on_spot_share"]), "trend-share",
+                          [_as_float(m.totals.value("dialogues.settled_on_spot_share")) for m in months],
+                          [_records_link(choice, "dialogues.settled_on_spot", m.start, m.end) for m in months])
+    rows = [r for r in result.by_unit if not (r.own and len(result.by_unit) > 1 and not any(
+        r.value(path) for path, _ in COMPARED))]
+    compared = [charts.Series(words(named[path]), style, [float(r.value(path) or 0) for r in rows],
+                              [_records_link(choice, path, result.start, result.end, r.unit.code) for r in rows])
+                for path, style in COMPARED]
+    unit_labels = [r.unit.name + (f" ({gettext('own')})" if r.own and len(result.by_unit) > 1 else "") for r in rows]
+    return {
+        "labels": labels, "trend": charts.line_chart(labels, trend), "trend_series": trend,
+        "share": charts.line_chart(labels, [share], percent=True), "share_series": share,
+        "opinions": [m.totals.value("dialogues.opinions") for m in months],
+        "units": charts.bar_chart(unit_labels, compared), "unit_labels": unit_labels, "unit_series": compared,
+    }
+
+
+def _as_float(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def _units_in_area(session: Any) -> list[Unit]:

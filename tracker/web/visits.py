@@ -89,10 +89,15 @@ def _case_id(code: str) -> int:
     raise Invalid(f"Không tìm thấy hồ sơ {code.strip()} / no case {code.strip()}", {"cases": code.strip()[:40]})
 
 
+# The periods the minimum is checked over: a month, or the quarter the month lies in.
+SPANS = {"month": 1, "quarter": 3}
+
+
 @bp.get("/reception-days")
 @signed_in
 def reception_days(error: str | None = None, posted: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
-    """A unit's leaders' reception days in a month, with the legal minimum checked."""
+    """A unit's leaders' reception days in a month or a quarter, by leader, with the legal
+    minimum checked for it and for every unit below it that the law gives one."""
     today = clock.today()
     month = request.args.get("month", "")
     try:
@@ -100,17 +105,26 @@ def reception_days(error: str | None = None, posted: dict[str, str] | None = Non
         first = dt.date(year, number, 1)
     except ValueError:
         first = today.replace(day=1)
+    span = request.args.get("span", "month")
+    span = span if span in SPANS else "month"
+    if span == "quarter":
+        first = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+    months = SPANS[span]
     unit = request.args.get("unit") or (posted or {}).get("unit") or current_user.unit.code
+    session = request_session()
     try:
-        plan = reception.schedule(request_session(), current_user, unit[:50], first.year, first.month)
+        plan = reception.schedule(session, current_user, unit[:50], first.year, first.month, months)
+        below = reception.compliance(session, current_user, plan.unit.code, first.year, first.month, months)
     except ServiceError as refused:
-        return render_template("reception_days.html", plan=None, units=_units(), unit=unit, first=first,
+        return render_template("reception_days.html", plan=None, units=_units(), unit=unit, first=first, span=span,
                                error=refusal_text(refused), posted=posted or {}), refused.status
     previous = (first - dt.timedelta(days=1)).replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return render_template("reception_days.html", plan=plan, units=_units(), unit=plan.unit.code, first=first,
-                           previous=previous, following=following, error=error,
-                           posted=posted or {"held_on": today.isoformat()}), status
+    if span == "quarter":
+        previous = previous.replace(month=(previous.month - 1) // 3 * 3 + 1)
+    following = (plan.last or first) + dt.timedelta(days=1)
+    return render_template("reception_days.html", plan=plan, below=[s for s in below if s.unit.id != plan.unit.id],
+                           units=_units(), unit=plan.unit.code, first=first, span=span, previous=previous,
+                           following=following, error=error, posted=posted or {"held_on": today.isoformat()}), status
 
 
 @bp.post("/reception-days")
