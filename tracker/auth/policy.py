@@ -339,3 +339,29 @@ def may_work_for_board(actor: Actor, board: Unit) -> bool:
     if actor.role == Role.SUPERVISOR:
         return actor.unit.id == board.id
     return actor.role == Role.ADMIN and unit_in_area(actor, board)
+
+
+# -- administration and the audit view (issue 12) --------------------------------------------------
+
+_AUDITORS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+
+
+def may_administer(actor: Actor) -> bool:
+    """The administration pages are for administrators; each manages only their own area."""
+    return actor.role == Role.ADMIN
+
+
+def may_manage_unit(actor: Actor, unit: Unit) -> bool:
+    """An administrator renames and closes the units of their area, never the top of it (their own
+    unit belongs to the administrator above them)."""
+    return may_administer(actor) and unit_in_area(actor, unit) and unit.id != area_root(actor).id
+
+
+def may_see_audit(actor: Actor, case: Case) -> bool:
+    """Leaders, boards and admins who see a case see its audit: whether its history chain holds."""
+    return actor.role in _AUDITORS
+
+
+def may_see_identity_views(actor: Actor, case: Case) -> bool:
+    """Who viewed a denouncer's identity, and when, is for the resolving unit and admins only."""
+    return actor.role == Role.ADMIN or actor.unit.id == case.resolving_unit.id

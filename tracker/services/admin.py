@@ -1,6 +1,8 @@
-"""Administration: units, users, API tokens and the working-day calendar."""
+"""Administration: units, users, API tokens and the working-day calendar (with the recount a
+change of the calendar causes, previewed before it is made)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -17,7 +19,7 @@ from tracker.models import ApiToken, CalendarOverride, Unit, User
 from tracker.schemas import UnitIn, UserIn
 from tracker.services.common import unit_by_code, working_calendar
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused
-from tracker.services.recount import Recount, recount_due_dates
+from tracker.services.recount import Recount, preview_recount, recount_due_dates
 from workflows.definitions.base import Role
 
 _hasher = PasswordHasher()
@@ -67,6 +69,63 @@ def create_unit(session: Session, actor: Actor | None, data: UnitIn) -> Unit:
     return unit
 
 
+def check_role_fits_unit(role: str, unit: Unit) -> None:
+    """A supervisor belongs to a supervisory board, and a board's members are supervisors (its users
+    must never hold a petitioner's identity, DOMAIN.md §5); nobody joins a closed unit."""
+    if role == Role.SUPERVISOR and not unit.is_board:
+        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a supervisory board",
+                      {"fields": {"unit": "not a board"}})
+    if role != Role.SUPERVISOR and unit.is_board:
+        raise Refused("Thành viên Ban giám sát có vai trò giám sát / a supervisory board's members are supervisors",
+                      {"fields": {"role": "a board's member is a supervisor"}})
+    if unit.closed_on is not None:
+        raise Refused(f"Đơn vị {unit.code} đã giải thể / unit {unit.code} is closed", {"fields": {"unit": "closed"}})
+
+
+def managed_unit(session: Session, actor: Actor, code: str) -> Unit:
+    """A unit the administrator may rename or close: in their area, below its top (404 elsewhere)."""
+    unit = unit_by_code(session, code, field="code")
+    if not policy.unit_in_area(actor, unit):
+        raise NotFound(f"Không có đơn vị {code} / no unit {code}")
+    if not policy.may_manage_unit(actor, unit):
+        raise Forbidden("Đơn vị cấp trên quản lý đơn vị này / the administrator above you manages this unit")
+    return unit
+
+
+def rename_unit(session: Session, actor: Actor, code: str, name: str) -> Unit:
+    """Give a unit of the administrator's area a new name (its code, records and history stay)."""
+    unit = managed_unit(session, actor, code)
+    unit.name = name
+    session.flush()
+    return unit
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """A unit in the tree of an area, with how deep it sits below the area's top."""
+
+    unit: Unit
+    depth: int
+
+
+def unit_tree(session: Session, actor: Actor) -> list[TreeRow]:
+    """The units of the actor's area in tree order (each unit followed by the units below it),
+    closed units included: they keep their records."""
+    units = list_units(session, actor)
+    below: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        below.setdefault(unit.parent_id, []).append(unit)
+    root = policy.area_root(actor)
+    rows: list[TreeRow] = []
+    stack: list[tuple[Unit, int]] = [(root, 0)]
+    while stack:
+        unit, depth = stack.pop()
+        rows.append(TreeRow(unit, depth))
+        children = sorted(below.get(unit.id, []), key=lambda u: (u.closed_on is not None, u.name))
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return rows
+
+
 def list_units(session: Session, actor: Actor) -> list[Unit]:
     """The units of the actor's area, by code."""
     prefix = policy.area_root_path(actor)
@@ -93,11 +152,11 @@ def create_user(session: Session, actor: Actor | None, data: UserIn, *, password
     if session.scalar(select(User.id).where(User.username == data.username)):
         raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
     unit = unit_by_code(session, data.unit, field="unit")
+    if actor is not None and not policy.unit_in_area(actor, unit):
+        raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction")
     if (weak := passwords.problem(data.password, data.username)) is not None:
         raise Refused(weak, {"fields": {"password": weak}})
-    if data.role == Role.SUPERVISOR and not unit.is_board:
-        raise Refused("Vai trò giám sát thuộc Ban giám sát / a supervisor belongs to a supervisory board",
-                      {"fields": {"unit": "not a board"}})
+    check_role_fits_unit(data.role, unit)
     user = User(username=data.username, password_hash=password_hash or hash_password(data.password), role=data.role, unit=unit,
                 email=data.email, full_name=data.full_name)
     session.add(user)
@@ -135,9 +194,7 @@ class CalendarChange:
     recount: Recount
 
 
-def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str, note: str) -> CalendarChange:
-    """Record an extra day off or a make-up working day (one entry per date), and recount the
-    due dates of the open cases whose periods span it."""
+def _check_new_day(session: Session, actor: Actor | None, day: dt.date, kind: str) -> None:
     _require_admin(actor)
     if kind not in ("day_off", "working_day"):
         raise Refused("Loại ngày không hợp lệ / kind must be day_off or working_day")
@@ -147,6 +204,23 @@ def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: 
     if working == (kind == "working_day"):
         already = "ngày làm việc / a working day" if working else "ngày nghỉ / a day off"
         raise Refused(f"Ngày {day:%d/%m/%Y} đã là {already} already", {"fields": {"day": kind}})
+
+
+def preview_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str) -> Recount:
+    """What adding the override would do to the due dates of open cases; nothing is written."""
+    _check_new_day(session, actor, day, kind)
+    current = working_calendar(session)
+    if kind == "day_off":
+        calendar = dataclasses.replace(current, extra_days_off=current.extra_days_off | {day})
+    else:
+        calendar = dataclasses.replace(current, extra_working_days=current.extra_working_days | {day})
+    return preview_recount(session, calendar, day)
+
+
+def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str, note: str) -> CalendarChange:
+    """Record an extra day off or a make-up working day (one entry per date), and recount the
+    due dates of the open cases whose periods span it."""
+    _check_new_day(session, actor, day, kind)
     row = CalendarOverride(day=day, kind=kind, note=note, created_by_id=actor.id if actor else None)
     session.add(row)
     session.flush()
@@ -156,3 +230,28 @@ def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: 
 def list_calendar_days(session: Session) -> list[CalendarOverride]:
     """Every administrator override, by date."""
     return list(session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)))
+
+
+def _override(session: Session, actor: Actor | None, day: dt.date) -> CalendarOverride:
+    _require_admin(actor)
+    row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
+    if row is None:
+        raise NotFound(f"Ngày {day:%d/%m/%Y} không có điều chỉnh / {day.isoformat()} has no override")
+    return row
+
+
+def preview_calendar_removal(session: Session, actor: Actor | None, day: dt.date) -> Recount:
+    """What removing the override of `day` would do to the due dates of open cases; nothing is written."""
+    row = _override(session, actor, day)
+    current = working_calendar(session)
+    calendar = dataclasses.replace(current, extra_days_off=current.extra_days_off - {row.day},
+                                   extra_working_days=current.extra_working_days - {row.day})
+    return preview_recount(session, calendar, day)
+
+
+def remove_calendar_day(session: Session, actor: Actor | None, day: dt.date) -> Recount:
+    """Remove the override of `day` (the day is as the law's calendar has it again), and recount
+    the due dates of the open cases whose periods span it."""
+    session.delete(_override(session, actor, day))
+    session.flush()
+    return recount_due_dates(session, actor, day)

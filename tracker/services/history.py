@@ -75,6 +75,29 @@ class BrokenLink:
     reason: str
 
 
+def _problem(entry: HistoryEntry, prev_hash: str, expected_seq: int) -> str | None:
+    """Why `entry` breaks the chain after an entry hashed `prev_hash`, or None when it holds."""
+    if entry.seq != expected_seq:
+        return f"entry {expected_seq} is missing"
+    if entry.prev_hash != prev_hash:
+        return "does not follow the previous entry"
+    if entry.compute_hash() != entry.hash:
+        return "content was altered"
+    return None
+
+
+def verify_case(session: Session, case: Case) -> BrokenLink | None:
+    """Walk one case's chain: the first entry that breaks it, or None when the chain holds."""
+    prev_hash, expected_seq = GENESIS, 1
+    for entry in session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.seq)):
+        if (reason := _problem(entry, prev_hash, expected_seq)) is not None:
+            return BrokenLink(case.id, case.tracking_code, entry.seq, reason)
+        prev_hash, expected_seq = entry.hash, expected_seq + 1
+    if expected_seq == 1:
+        return BrokenLink(case.id, case.tracking_code, 1, "has no history")
+    return None
+
+
 def verify_chains(session: Session, batch: int = 2000) -> tuple[int, list[BrokenLink]]:
     """Walk every case's chain; the number of entries checked and every break found."""
     codes = dict(session.execute(select(Case.id, Case.tracking_code)).all())
@@ -88,13 +111,7 @@ def verify_chains(session: Session, batch: int = 2000) -> tuple[int, list[Broken
             current_case, prev_hash, expected_seq, case_broken = entry.case_id, GENESIS, 1, False
         if case_broken:
             continue
-        reason = None
-        if entry.seq != expected_seq:
-            reason = f"entry {expected_seq} is missing"
-        elif entry.prev_hash != prev_hash:
-            reason = "does not follow the previous entry"
-        elif entry.compute_hash() != entry.hash:
-            reason = "content was altered"
+        reason = _problem(entry, prev_hash, expected_seq)
         if reason:
             broken.append(BrokenLink(entry.case_id, codes.get(entry.case_id, "?"), entry.seq, reason))
             case_broken = True

@@ -1,5 +1,6 @@
 """Investment projects of a commune, which its community investment supervision board watches
-(DCCS 2022, DOMAIN.md §6): record one, list those of an area, read one with its supervisions."""
+(DCCS 2022, DOMAIN.md §6): record one, correct it, list those of an area, read one with its
+supervisions."""
 from __future__ import annotations
 
 import datetime as dt
@@ -61,6 +62,28 @@ def create_project(session: Session, actor: Actor | None, data: ProjectIn) -> Pr
             session.flush()
     except IntegrityError as error:
         raise Conflict(_DUPLICATE, code="duplicate") from error
+    return project
+
+
+def update_project(session: Session, actor: Actor, project_id: int, data: ProjectIn) -> Project:
+    """Correct a project's record (name, investor, place, budget, dates, status): whoever may record
+    the commune's projects. A project stays with its commune: another unit is refused."""
+    project = get_project(session, actor, project_id)
+    if not policy.may_record_project(actor, project.unit):
+        raise Forbidden("Chỉ xã, cơ quan của xã và quản trị viên ghi dự án của xã / only the commune, its agencies and "
+                        "administrators record its projects", {"fields": {"unit": "not yours"}})
+    if data.unit != project.unit.code:
+        raise Refused("Dự án không chuyển sang đơn vị khác / a project stays with its commune", {"fields": {"unit": "changed"}})
+    investor_unit = _investor_unit(session, data.investor_unit, project.unit) if data.investor_unit else None
+    if session.scalar(select(Project.id).where(Project.unit_id == project.unit_id, Project.name == data.name,
+                                               Project.id != project.id)):
+        raise Conflict(_DUPLICATE, code="duplicate")
+    project.name, project.investor, project.investor_unit = data.name, data.investor, investor_unit
+    project.location, project.budget_vnd = data.location, data.budget_vnd
+    project.started_on, project.planned_completion_on = data.started_on, data.planned_completion_on
+    if data.status:
+        project.status = data.status
+    session.flush()
     return project
 
 

@@ -23,8 +23,9 @@ from tracker.services.common import engine_for
 from tracker.services.history import append_entry
 from tracker.services.outbox import notify_unit
 from workflows import definitions
+from workflows.calendar import WorkingCalendar
 from workflows.definitions.base import Clock
-from workflows.engine import Facts, Replayed, WorkflowError
+from workflows.engine import Engine, Facts, Replayed, WorkflowError
 
 
 @dataclass(frozen=True)
@@ -56,19 +57,20 @@ def _counting_states() -> ColumnElement[bool]:
     ])
 
 
-def recount_due_dates(session: Session, actor: Actor | None, day: dt.date) -> Recount:
-    """Recount every open case whose period may span `day`, after `day` changed kind."""
+def _replayed(session: Session, engine: Engine, day: dt.date) -> tuple[list[tuple[Case, Facts]], list[int]]:
+    """Each open case whose period may span `day`, with its steps replayed by `engine`; and the
+    ids of the cases whose recorded steps that calendar would refuse."""
     candidates = list(session.scalars(
         select(Case).where(_counting_states(), Case.received_on < day, Case.due_on >= day).order_by(Case.id)
     ))
     if not candidates:
-        return Recount(day)
+        return [], []
     entries: dict[int, list[HistoryEntry]] = defaultdict(list)
     for entry in session.scalars(select(HistoryEntry).where(HistoryEntry.case_id.in_([c.id for c in candidates]))
                                  .order_by(HistoryEntry.case_id, HistoryEntry.seq)):
         entries[entry.case_id].append(entry)
-    engine = engine_for(session)
-    result = Recount(day)
+    replayed: list[tuple[Case, Facts]] = []
+    unresolved: list[int] = []
     for case in candidates:
         intake, *steps = entries[case.id]
         start = Facts(kind=case.kind, workflow_version=case.workflow_version, state=intake.to_state, round=case.round,
@@ -80,11 +82,29 @@ def recount_due_dates(session: Session, actor: Actor | None, day: dt.date) -> Re
                                   [Replayed(e.trigger, e.effective_on, e.data or {}) for e in steps],
                                   due_on=explicit, overrides=case.resolving_unit.period_overrides())
         except WorkflowError:
-            result.unresolved.append(case.id)
+            unresolved.append(case.id)
             continue
-        if facts.due_on == case.due_on or case.due_on is None:
-            continue
+        if facts.due_on != case.due_on and case.due_on is not None:
+            replayed.append((case, facts))
+    return replayed, unresolved
+
+
+def preview_recount(session: Session, calendar: WorkingCalendar, day: dt.date) -> Recount:
+    """What changing `day` would do to the due dates of open cases, counted on `calendar` (the
+    calendar as it would be): nothing is written."""
+    moving, unresolved = _replayed(session, Engine(calendar), day)
+    return Recount(day, [Moved(case.id, case.tracking_code, case.due_on, facts.due_on)
+                         for case, facts in moving if case.due_on is not None], unresolved)
+
+
+def recount_due_dates(session: Session, actor: Actor | None, day: dt.date) -> Recount:
+    """Recount every open case whose period may span `day`, after `day` changed kind."""
+    moving, unresolved = _replayed(session, engine_for(session), day)
+    result = Recount(day, unresolved=unresolved)
+    for case, facts in moving:
         old = case.due_on
+        if old is None:  # never: _replayed keeps only cases with a due date
+            continue
         case.due_on, case.period_end_on, case.suspended_days = facts.due_on, facts.period_end_on, facts.suspended_days
         case.version += 1
         session.flush()

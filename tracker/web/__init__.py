@@ -1,7 +1,7 @@
 """Server-rendered pages for the desk and the case (Vietnamese by default, English by a
 remembered switch): the signed-in home, intake with its receipt, the queue, the case page
 with the actions the user may take, visits and leaders' reception days, dialogue sessions,
-the leaders' dashboard, sign-in and the public tracking lookup. Every page calls the same
+the leaders' dashboard, administration (/admin), sign-in and the public tracking lookup. Every page calls the same
 services and policy as the API."""
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from tracker.services import activity
 from tracker.services.cases import CaseQuery, list_cases
 from tracker.services.overview import desk_overview
 from tracker.web import (  # noqa: F401 - register their pages
+    admin,
+    admin_calendar,
+    admin_tools,
     case,
     dashboard,
     dialogues,
@@ -30,7 +33,7 @@ from tracker.web import (  # noqa: F401 - register their pages
     visits,
 )
 from tracker.web.blueprint import bp
-from tracker.web.pages import DUE_SOON_DAYS, can, contact_shown, identity_listed, matter_shown, signed_in
+from tracker.web.pages import DUE_SOON_DAYS, can, contact_shown, identity_listed, matter_shown, may_administer, signed_in
 from workflows.definitions.base import Role
 
 
@@ -62,6 +65,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.register_blueprint(bp)
     app.context_processor(lambda: {"csrf_token": generate_csrf, "can": can, "identity_listed": identity_listed,
-                                      "matter_shown": matter_shown, "contact_shown": contact_shown,
-                                   "due_soon_days": DUE_SOON_DAYS, "today": clock.today()})
+                                   "matter_shown": matter_shown, "contact_shown": contact_shown,
+                                   "due_soon_days": DUE_SOON_DAYS, "today": clock.today(),
+                                   "admin_pages": admin.admin_pages, "may_administer": may_administer})
     inbox.init_app(app)

@@ -2,10 +2,13 @@
 with effective dates, its decision, its linked cases, and one small form per action the user
 may take now, each built from the trigger's declared fields, with the legal limit shown
 before submitting. A posted action goes through the same service as the API; a refusal is
-shown on the page with the fresh case (a stale version included), never as a crash."""
+shown on the page with the fresh case (a stale version included), never as a crash. Leaders,
+boards and admins also see the case's audit: the history chain's verification, and (resolving
+unit and admins only) who viewed a denouncer's identity and when."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -13,9 +16,11 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from tracker import boundary
+from tracker.auth import policy
 from tracker.boundary import request_session
+from tracker.models import HistoryEntry
 from tracker.schemas import TransitionIn
-from tracker.services import casepage, cases
+from tracker.services import casepage, cases, history
 from tracker.services.errors import Conflict, ServiceError
 from tracker.web.blueprint import bp
 from tracker.web.i18n import FIELD_NAMES, pick
@@ -38,8 +43,27 @@ def _page(case_id: int, *, error: str | None = None, failed: str | None = None, 
     return render_template(
         "case.html", view=view, case=case, actions=actions, units=units, limits=casepage.legal_limits(session, case),
         links=casepage.links(session, current_user, case), error=error, failed=failed, posted=posted or {},
-        FieldType=FieldType, field_label=field_label,
+        FieldType=FieldType, field_label=field_label, audit=_audit(view),
     ), status
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The audit of a case for leaders, boards and admins: whether its history chain holds (else
+    its first broken entry) and, for the resolving unit and admins, who viewed a denouncer's identity."""
+
+    broken: history.BrokenLink | None
+    identity_views: list[HistoryEntry] | None  # None: not for this user (or not a denunciation)
+
+
+def _audit(view: cases.CaseView) -> Audit | None:
+    case = view.case
+    if not policy.may_see_audit(current_user, case):
+        return None
+    views = None
+    if case.kind == "denunciation" and policy.may_see_identity_views(current_user, case):
+        views = [entry for entry in view.history if entry.trigger == "view_identity"]
+    return Audit(history.verify_case(request_session(), case), views)
 
 
 @bp.get(f"/cases/{CASE_ID}")

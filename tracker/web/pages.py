@@ -82,6 +82,11 @@ def can(operation: str) -> bool:
     return current_user.is_authenticated and policy.may(current_user, Operation(operation))
 
 
+def may_administer() -> bool:
+    """Whether the signed-in user may open the administration pages (the policy's answer)."""
+    return current_user.is_authenticated and policy.may_administer(current_user)
+
+
 def identity_listed(case: Case) -> bool:
     """Whether a list may name this case's petitioners for the signed-in user (never a denouncer)."""
     return policy.identity_shown(current_user, case, case_page=False)
