@@ -78,10 +78,10 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
     )
     session.add(case)
     session.flush()
-    append_entry(session, case, trigger="intake", from_state=None, actor=actor, effective_on=step.effective_on,
+    entry = append_entry(session, case, trigger="intake", from_state=None, actor=actor, effective_on=step.effective_on,
                  data={"kind": kind, "channel": channel, "unit": received_unit.code,
                        "period": step.period.key if step.period else None})
-    notify_unit(session, case, "case_received")
+    notify_unit(session, case, "case_received", entry)
     session.flush()
     return case
 
@@ -270,9 +270,9 @@ def record_step(session: Session, actor: Actor | None, case: Case, step: Step, t
     recorded = procedure.recorded_with(session, case, step)
     case.version += 1
     session.flush()
-    append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=step.effective_on,
+    entry = append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=step.effective_on,
                  note=note, data={**step.data, **recorded})
-    notify_unit(session, case, f"case_{step.trigger}")
+    notify_unit(session, case, f"case_{step.trigger}", entry)
     session.flush()
     return case
 

@@ -109,14 +109,10 @@ def write(session: Session, case: Case, *, event: str, template: str, about: str
     return rows
 
 
-def _last_entry(session: Session, case: Case) -> HistoryEntry | None:
-    return session.scalar(select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.seq.desc()).limit(1))
-
-
-def notify_unit(session: Session, case: Case, event: str) -> list[OutboxMessage]:
-    """The rows a change to a case writes (called by the services right after its history entry)."""
-    entry = _last_entry(session, case)
-    about = str(entry.seq) if entry else "0"
+def notify_unit(session: Session, case: Case, event: str, entry: HistoryEntry) -> list[OutboxMessage]:
+    """The rows a change to a case writes, called by the services with the history entry the change
+    just appended (its number makes the idempotency key; no query to find it again)."""
+    about = str(entry.seq)
     trigger = event.removeprefix("case_")
     unit = case.resolving_unit
     if trigger == "received":
@@ -130,11 +126,11 @@ def notify_unit(session: Session, case: Case, event: str) -> list[OutboxMessage]
     # in a unit's hands; a decision or an answer goes back to whoever passes it on.
     spec = case.workflow.trigger(trigger)
     effects = spec.effects if spec is not None else frozenset()
-    named_unit = Effect.ASSIGN in effects and entry is not None and bool((entry.data or {}).get("unit"))
+    named_unit = Effect.ASSIGN in effects and bool((entry.data or {}).get("unit"))
     if named_unit or Effect.UNDECIDE in effects:
         return assigned(session, case, event, about)
     if Effect.DECIDE in effects:
-        return decided(session, case, event, about, entry.effective_on if entry else None)
+        return decided(session, case, event, about, entry.effective_on)
     if trigger == "recount":
         return write(session, case, event=event, template="due_changed", about=about, recipients=[officers(session, unit)],
                      webhook_unit=None)

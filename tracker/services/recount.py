@@ -108,10 +108,10 @@ def recount_due_dates(session: Session, actor: Actor | None, day: dt.date) -> Re
         case.due_on, case.period_end_on, case.suspended_days = facts.due_on, facts.period_end_on, facts.suspended_days
         case.version += 1
         session.flush()
-        append_entry(session, case, trigger="recount", from_state=case.state, actor=actor, effective_on=clock.today(),
+        entry = append_entry(session, case, trigger="recount", from_state=case.state, actor=actor, effective_on=clock.today(),
                      note=f"Điều chỉnh lịch làm việc ngày {day:%d/%m/%Y} / the calendar changed on {day.isoformat()}",
                      data={"day": day, "old_due_on": old, "new_due_on": facts.due_on})
-        notify_unit(session, case, "case_recount")
+        notify_unit(session, case, "case_recount", entry)
         result.moved.append(Moved(case.id, case.tracking_code, old, facts.due_on))
     session.flush()
     return result
