@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 WIDTH = 640
 LINE_HEIGHT = 240
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 44, 12, 12, 36
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 44, 24, 12, 36
 BAR, BAR_GAP, LABEL = 14, 3, 18  # a bar's thickness, the space between bars, a unit's name line
 
 
@@ -45,7 +45,7 @@ class LineChart:
     width: int
     height: int
     lines: list[Line]
-    x_labels: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]  # x, text, text-anchor (the ends are kept inside)
     y_ticks: list[tuple[float, str]]
     baseline: float
 
@@ -77,12 +77,12 @@ def line_chart(labels: list[str], series: list[Series], *, percent: bool = False
     scale = 100.0 if percent else 1.0
     values = [v * scale for s in series for v in s.values if v is not None]
     top = 100.0 if percent else nice_top(max(values, default=0))
-    inner_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    inner_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 10  # the first point keeps clear of the axis's numbers
     inner_h = LINE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     step = inner_w / max(len(labels) - 1, 1)
 
     def x(i: int) -> float:
-        return MARGIN_LEFT + (i * step if len(labels) > 1 else inner_w / 2)
+        return MARGIN_LEFT + 10 + (i * step if len(labels) > 1 else inner_w / 2)
 
     def y(v: float) -> float:
         return MARGIN_TOP + inner_h * (1 - v / top)
@@ -93,10 +93,14 @@ def line_chart(labels: list[str], series: list[Series], *, percent: bool = False
                         f"{s.name} — {labels[i]}: {_text(v * scale, percent)}", s.hrefs[i])
                   for i, v in enumerate(s.values) if v is not None]
         lines.append(Line(s.name, s.style, points))
-    ticks = [(y(top * k / 4), _text(top * k / 4, percent)) for k in range(5)]
+    # Counts get whole-number ticks: a top of 1, 2, 5, 10, 20, 50... divides into that many or five steps.
+    steps = 4 if percent else int(min(top, 5))
+    ticks = [(y(top * k / steps), _text(top * k / steps, percent)) for k in range(steps + 1)]
     # At most about eight month labels, so they never overlap at any width.
     every = max(1, math.ceil(len(labels) / 8))
-    x_labels = [(x(i), label) for i, label in enumerate(labels) if i % every == 0]
+    shown = [i for i in range(len(labels)) if i % every == 0]
+    x_labels = [(x(i), labels[i], "start" if i == 0 and len(labels) > 1 else "end" if i == len(labels) - 1 and i
+                 else "middle") for i in shown]
     return LineChart(WIDTH, LINE_HEIGHT, lines, x_labels, ticks, y(0))
 
 

@@ -22,6 +22,7 @@ from tracker.boundary import request_session
 from tracker.metrics.figures import Figure, Kind
 from tracker.metrics.periods import CALENDAR, OFFICIAL
 from tracker.models import Unit
+from tracker.models.units import BOARD_KINDS
 from tracker.reports.writers import write_rows_csv, write_rows_xlsx
 from tracker.services import admin
 from tracker.services import metrics as metrics_service
@@ -107,7 +108,10 @@ def _records_link(choice: Choice, path: str, start: dt.date, end: dt.date, row: 
 def _charts(session: Any, choice: Choice, result: Any) -> dict[str, Any]:
     """The trend, the settled-on-the-spot share by month and the units compared, each point a
     link to the records behind it, with the numbers for the table beside each chart."""
-    months = metrics_service.monthly(session, current_user, choice.unit, result.start, result.end, choice.subunits)
+    # A year still running is drawn up to today: a month to come has no figures yet.
+    end = min(result.end, clock.today())
+    months = metrics_service.monthly(session, current_user, choice.unit, result.start, end, choice.subunits) \
+        if end >= result.start else []
     labels = [m.start.strftime("%m/%Y") for m in months]
     named = {f.path: f.label for f in metrics_service.definitions()}
     trend = [charts.Series(words(named[path]), style, [float(m.totals.value(path) or 0) for m in months],
@@ -115,8 +119,9 @@ def _charts(session: Any, choice: Choice, result: Any) -> dict[str, Any]:
     share = charts.Series(words(named["dialogues.settled_on_spot_share"]), "trend-share",
                           [_as_float(m.totals.value("dialogues.settled_on_spot_share")) for m in months],
                           [_records_link(choice, "dialogues.settled_on_spot", m.start, m.end) for m in months])
-    rows = [r for r in result.by_unit if not (r.own and len(result.by_unit) > 1 and not any(
-        r.value(path) for path, _ in COMPARED))]
+    # A board is never a case's unit: its row would only ever hold zeros.
+    rows = [r for r in result.by_unit if r.unit.kind not in BOARD_KINDS and not (
+        r.own and len(result.by_unit) > 1 and not any(r.value(path) for path, _ in COMPARED))]
     compared = [charts.Series(words(named[path]), style, [float(r.value(path) or 0) for r in rows],
                               [_records_link(choice, path, result.start, result.end, r.unit.code) for r in rows])
                 for path, style in COMPARED]
