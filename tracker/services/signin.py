@@ -185,8 +185,9 @@ def user_for_token(session: Session, token: str) -> User | None:
         try:
             with session.begin_nested():
                 session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        except OperationalError:
-            pass
+        except OperationalError as error:
+            if error.connection_invalidated:
+                raise  # the connection is gone (a restart): the request cannot go on, it is a 503
         except InternalError as error:
             if getattr(error.orig, "sqlstate", None) != "25006":  # read-only transaction
                 raise
