@@ -507,3 +507,11 @@ def test_a_file_that_is_no_register_or_a_unit_outside_the_area_is_refused(admin_
     write_register(path, 3, bad=False)
     assert _upload(admin_client, path, unit="BT").status_code == 403
     assert session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_the_administration_speaks_vietnamese_first_and_english_on_the_switch(admin_client):
+    page = text(admin_client.get("/admin/calendar"))
+    assert "Lịch ngày làm việc" in page and "Xem hạn được tính lại" in page
+    admin_client.set_cookie("lang", "en")
+    page = text(admin_client.get("/admin/calendar"))
+    assert "Working-day calendar" in page and "Show the recount" in page and "Lịch ngày làm việc" not in page

@@ -26,7 +26,8 @@ from workflows.definitions.base import Role
 F = TypeVar("F", bound=Callable[..., Any])
 USERNAME = "<string(minlength=2, maxlength=80):username>"
 CODE = "<string(minlength=1, maxlength=50):code>"
-UNIT_KINDS = ("province", "district", "commune", "agency", "front_committee", "inspection_board", "investment_board")
+# A province is created by the operator at the command line only (tracker units create).
+UNIT_KINDS = ("commune", "agency", "front_committee", "inspection_board", "investment_board", "district")
 ROLES = tuple(r.value for r in Role if r is not Role.SYSTEM)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -36,6 +37,10 @@ REGISTER_LIMIT = 20 * 1024 * 1024
 
 # -- workflows -------------------------------------------------------------------------------------
 
+def _from_many(step: str, count: int) -> str:
+    return gettext("← %(step)s, from %(n)s states", step=step, n=count)
+
+
 @bp.get("/admin/workflows")
 @admin_only
 def admin_workflows() -> str:
@@ -44,7 +49,7 @@ def admin_workflows() -> str:
     for workflow in definitions.ALL:
         title = in_language(workflow.label_vi, workflow.label_en) + f" (v{workflow.version})"
         drawn.append((workflow, title, workflow_svg(workflow, lambda s, w=workflow: state_label(w.kind, s),
-                                                    lambda t, w=workflow: trigger_label(w.kind, t), title)))
+                                                    lambda t, w=workflow: trigger_label(w.kind, t), title, _from_many)))
     return render_template("admin/workflows.html", drawn=drawn)
 
 
