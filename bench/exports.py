@@ -33,6 +33,7 @@ from tqdm import tqdm  # noqa: E402
 
 from bench.common import throwaway_postgres  # noqa: E402
 from bench.generate import Generator  # noqa: E402
+from tracker.auth.policy import SYSTEM  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.migrate import upgrade  # noqa: E402
 
@@ -60,7 +61,7 @@ def project(url: str, fmt: str, out: str) -> int:
 
     db = Database(url)
     with db.transaction() as session, open(out, "wb") as stream:
-        written = reports.export_drilldown(session, None, "P", START, END, True, "cases", "received", fmt, stream)
+        written = reports.export_drilldown(session, SYSTEM, "P", START, END, True, "cases", "received", fmt, stream)
     return written.rows
 
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.imports.registers import write_register  # noqa: E402
 from tracker import clock  # noqa: E402
+from tracker.auth.policy import SYSTEM  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.imports.register import read  # noqa: E402
 from tracker.migrate import upgrade  # noqa: E402
@@ -72,7 +73,7 @@ def main() -> None:
         import_db = fresh(folder, "import.db")
         started = time.perf_counter()
         with import_db.transaction() as s:
-            report = import_register(s, None, path, "HT")
+            report = import_register(s, SYSTEM, path, "HT")
         imported = time.perf_counter() - started
         assert report.created == args.rows and not report.problems, report.problems[:3]
     print(f"rows: {args.rows}")

@@ -29,6 +29,7 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.generate import Generator  # noqa: E402
+from tracker.auth.policy import SYSTEM  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.metrics import FIGURES  # noqa: E402
 from tracker.metrics.figures import Kind  # noqa: E402
@@ -312,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 def service() -> Metrics:
                     with db.transaction() as session:
-                        return metrics(session, None, "P", period.start, period.end, True)
+                        return metrics(session, SYSTEM, "P", period.start, period.end, True)
 
                 def hand() -> dict[int, dict[str, Any]]:
                     with db.engine.connect() as c:

@@ -24,6 +24,7 @@ from tqdm import tqdm  # noqa: E402
 
 from bench.common import throwaway_postgres, timed  # noqa: E402
 from bench.generate import Generator  # noqa: E402
+from tracker.auth.policy import SYSTEM  # noqa: E402
 from tracker.db import Base, Database  # noqa: E402
 from tracker.metrics.periods import OFFICIAL, parse_period  # noqa: E402
 from tracker.migrate import upgrade  # noqa: E402
@@ -65,7 +66,7 @@ def run(url: str, size: int, provinces: int, rounds: int) -> None:
 
     def figures() -> float:
         with db.transaction() as session:
-            return timed(lambda: metrics(session, None, "P", period.start, period.end, True))
+            return timed(lambda: metrics(session, SYSTEM, "P", period.start, period.end, True))
 
     with db.engine.connect() as conn:
         generator = Generator(conn, seed=2026)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from tracker.auth.policy import SYSTEM
 from tracker.models import HistoryEntry, OutboxMessage
 from tracker.schemas import DialogueIn, OpinionIn
 from tracker.services import activity
@@ -21,7 +22,7 @@ VN = dt.timezone(dt.timedelta(hours=7))
 def test_a_bridge_day_off_moves_a_working_day_deadline_one_day_later_and_says_so(session, clerk, intake):
     case = intake(clerk, received_at=dt.datetime(2026, 3, 2, 9, tzinfo=VN))
     assert (case.due_on, case.version) == (D(2026, 3, 16), 1)
-    change = add_calendar_day(session, None, D(2026, 3, 13), "day_off", "QĐ của Thủ tướng (thử nghiệm)")
+    change = add_calendar_day(session, SYSTEM, D(2026, 3, 13), "day_off", "QĐ của Thủ tướng (thử nghiệm)")
     session.refresh(case)
     assert (case.due_on, case.version) == (D(2026, 3, 17), 2)
     assert [(m.case_id, m.old_due_on, m.new_due_on) for m in change.recount.moved] == [(case.id, D(2026, 3, 16), D(2026, 3, 17))]
@@ -34,7 +35,7 @@ def test_a_bridge_day_off_moves_a_working_day_deadline_one_day_later_and_says_so
 
 def test_a_make_up_working_saturday_brings_a_working_day_deadline_forward(session, clerk, intake):
     case = intake(clerk, received_at=dt.datetime(2026, 3, 2, 9, tzinfo=VN))
-    add_calendar_day(session, None, D(2026, 3, 7), "working_day", "Làm bù (thử nghiệm)")
+    add_calendar_day(session, SYSTEM, D(2026, 3, 7), "working_day", "Làm bù (thử nghiệm)")
     session.refresh(case)
     assert case.due_on == D(2026, 3, 13)
 
@@ -42,7 +43,7 @@ def test_a_make_up_working_saturday_brings_a_working_day_deadline_forward(sessio
 def test_a_calendar_period_ending_on_a_day_off_now_worked_ends_that_day(session, clerk, intake, move):
     case = move(clerk, intake(clerk, received_at=dt.datetime(2026, 3, 30, 9, tzinfo=VN)), "accept", D(2026, 3, 31))
     assert case.due_on == D(2026, 5, 4)  # 30/04 and 01/05 are holidays, 02-03/05 a weekend
-    add_calendar_day(session, None, D(2026, 5, 2), "working_day", "Làm bù (thử nghiệm)")
+    add_calendar_day(session, SYSTEM, D(2026, 5, 2), "working_day", "Làm bù (thử nghiệm)")
     session.refresh(case)
     assert case.due_on == D(2026, 5, 2)
 
@@ -54,7 +55,7 @@ def test_the_recount_replays_suspensions_and_extensions(session, clerk, officer,
     case = move(officer, case, "resume", D(2026, 3, 20), reason="Có kết quả")
     # 45 days -> 16/04; +10 days suspended -> 26/04, Hùng Kings' Day (a Sunday), 27/04 its compensation day -> 28/04
     assert case.due_on == D(2026, 4, 28)
-    add_calendar_day(session, None, D(2026, 4, 28), "day_off", "Nghỉ (thử nghiệm)")
+    add_calendar_day(session, SYSTEM, D(2026, 4, 28), "day_off", "Nghỉ (thử nghiệm)")
     session.refresh(case)
     assert case.due_on == D(2026, 4, 29)
 
@@ -67,7 +68,7 @@ def test_cases_whose_period_does_not_span_the_day_and_due_dates_set_by_a_chair_s
     opinion = activity.record_opinion(session, clerk, dialogue.id, OpinionIn(subject="Tái định cư", content="Sớm bố trí",
                                                                              settled_on_spot=False, assigned_unit="HT-TNMT",
                                                                              due_on=D(2026, 3, 16)))
-    change = add_calendar_day(session, None, D(2026, 3, 13), "day_off", "Nghỉ (thử nghiệm)")
+    change = add_calendar_day(session, SYSTEM, D(2026, 3, 13), "day_off", "Nghỉ (thử nghiệm)")
     assert change.recount.moved == []
     for case, due, version in ((late, D(2026, 4, 3), 1), (finished, D(2026, 3, 16), 2), (opinion, D(2026, 3, 16), 1)):
         session.refresh(case)
@@ -76,9 +77,9 @@ def test_cases_whose_period_does_not_span_the_day_and_due_dates_set_by_a_chair_s
 
 def test_an_override_that_changes_nothing_or_repeats_a_date_is_refused(session):
     with pytest.raises(Refused):
-        add_calendar_day(session, None, D(2026, 3, 7), "day_off", "đã là thứ Bảy")
+        add_calendar_day(session, SYSTEM, D(2026, 3, 7), "day_off", "đã là thứ Bảy")
     with pytest.raises(Refused):
-        add_calendar_day(session, None, D(2026, 3, 9), "working_day", "đã là ngày làm việc")
-    add_calendar_day(session, None, D(2026, 3, 9), "day_off", "nghỉ")
+        add_calendar_day(session, SYSTEM, D(2026, 3, 9), "working_day", "đã là ngày làm việc")
+    add_calendar_day(session, SYSTEM, D(2026, 3, 9), "day_off", "nghỉ")
     with pytest.raises(Conflict):
-        add_calendar_day(session, None, D(2026, 3, 9), "day_off", "lặp lại")
+        add_calendar_day(session, SYSTEM, D(2026, 3, 9), "day_off", "lặp lại")

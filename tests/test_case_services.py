@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 from sqlalchemy import func, select
 
+from tracker.auth.policy import SYSTEM
 from tracker.models import Case, Decision, HistoryEntry, OutboxMessage, Petitioner
 from tracker.schemas import CaseIn, TransitionIn
 from tracker.services import cases
@@ -53,7 +54,7 @@ def test_a_complaint_received_from_2026_07_01_is_accepted_or_refused_within_7_wo
 
 def test_an_administrator_day_off_counts_for_cases_received_before_and_after_it(session, clerk, intake):
     before = intake(clerk, received_at=at(D(2026, 3, 2)))
-    add_calendar_day(session, None, D(2026, 3, 10), "day_off", "QĐ nghỉ bù (thử nghiệm)")
+    add_calendar_day(session, SYSTEM, D(2026, 3, 10), "day_off", "QĐ nghỉ bù (thử nghiệm)")
     after = intake(clerk, received_at=at(D(2026, 3, 2)))
     session.refresh(before)
     assert (before.due_on, after.due_on) == (D(2026, 3, 17), D(2026, 3, 17))

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tracker.auth import policy
+from tracker.auth.policy import SYSTEM
 from tracker.models import Project
 from tracker.models.units import BOARD_KINDS
 from tracker.schemas import DialogueIn, OpinionIn, ProjectIn, RecommendationIn, SupervisionIn, UnitIn, UserIn
@@ -79,11 +80,11 @@ def test_investment_board_is_one_of_the_board_kinds_every_rule_reads(places):
 
 
 def test_an_investment_board_is_set_up_under_a_commune_only(session, tree):
-    board = admin.create_unit(session, None, UnitIn(code="LH-GS", name="Ban GSĐTCĐ", kind="investment_board", parent_code="HT-LH"))
+    board = admin.create_unit(session, SYSTEM, UnitIn(code="LH-GS", name="Ban GSĐTCĐ", kind="investment_board", parent_code="HT-LH"))
     assert (board.kind, board.parent.code) == ("investment_board", "HT-LH")
     for parent in ("HT", "TN", "HT-TNMT", "HT-MT"):
         with pytest.raises(Refused):
-            admin.create_unit(session, None, UnitIn(code=f"X-{parent}", name="Ban", kind="investment_board", parent_code=parent))
+            admin.create_unit(session, SYSTEM, UnitIn(code=f"X-{parent}", name="Ban", kind="investment_board", parent_code=parent))
 
 
 def test_the_database_accepts_the_investment_board_kind_and_refuses_unknown_kinds(session, tree):
@@ -95,7 +96,7 @@ def test_the_database_accepts_the_investment_board_kind_and_refuses_unknown_kind
 
 
 def test_a_supervisor_may_belong_to_an_investment_board(session, places):
-    user = admin.create_user(session, None, UserIn(username="gsdt.longhoa", role="supervisor", unit="LH-GSDT", password="Mat-khau-2026"))
+    user = admin.create_user(session, SYSTEM, UserIn(username="gsdt.longhoa", role="supervisor", unit="LH-GSDT", password="Mat-khau-2026"))
     assert user.unit.is_board
 
 

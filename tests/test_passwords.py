@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import TEST_PASSWORD
 from tracker.auth.passwords import problem
+from tracker.auth.policy import SYSTEM
 from tracker.models import User
 from tracker.schemas import UserIn
 from tracker.services import accounts, admin
@@ -38,7 +39,7 @@ def test_a_long_uncommon_password_is_accepted(password):
 def test_creating_a_user_with_a_weak_password_creates_nothing(session, tree):
     before = session.scalar(select(func.count(User.id)))
     with pytest.raises(Refused) as refused:
-        admin.create_user(session, None, UserIn(username="tiepdan.ht", role="reception", unit="HT", password="password1234"))
+        admin.create_user(session, SYSTEM, UserIn(username="tiepdan.ht", role="reception", unit="HT", password="password1234"))
     assert refused.value.details["fields"].keys() == {"password"}
     assert session.scalar(select(func.count(User.id))) == before
 

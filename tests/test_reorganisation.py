@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from tracker.auth.policy import SYSTEM
 from tracker.cli import main
 from tracker.models import Case, HistoryEntry, Unit, User
 from tracker.services.errors import Forbidden, Refused
@@ -42,8 +43,8 @@ def test_closing_a_unit_moves_its_open_cases_with_the_clock_untouched_and_its_us
     session.flush()
     due, state, clock_started = lh_case.due_on, lh_case.state, lh_case.clock_started_on
     board = make_user("supervisor", tree["LH-TTND"])
-    close_unit(session, None, "LH-TTND", on=D(2025, 7, 1), successor="HT-MT")
-    closing = close_unit(session, None, "HT-LH", on=D(2025, 7, 1), successor="HT")
+    close_unit(session, SYSTEM, "LH-TTND", on=D(2025, 7, 1), successor="HT-MT")
+    closing = close_unit(session, SYSTEM, "HT-LH", on=D(2025, 7, 1), successor="HT")
     assert closing.cases == [lh_case.tracking_code] and officer.username in closing.users
     assert (lh_case.resolving_unit.code, lh_case.state, lh_case.due_on, lh_case.clock_started_on) == ("HT", state, due, clock_started)
     assert finished.resolving_unit.code == "HT-LH"
@@ -56,8 +57,8 @@ def test_closing_a_unit_moves_its_open_cases_with_the_clock_untouched_and_its_us
 
 def test_figures_before_the_closing_show_the_closed_unit_and_after_it_the_successor(session, tree, make_user, lh_case):
     admin = make_user("admin", tree["TN"])
-    close_unit(session, None, "LH-TTND", on=D(2025, 7, 1), successor="HT-MT")
-    close_unit(session, None, "HT-LH", on=D(2025, 7, 1), successor="HT")
+    close_unit(session, SYSTEM, "LH-TTND", on=D(2025, 7, 1), successor="HT-MT")
+    close_unit(session, SYSTEM, "HT-LH", on=D(2025, 7, 1), successor="HT")
     june = {row.unit.code: row.cases.open for row in metrics(session, admin, "HT", D(2025, 6, 1), D(2025, 6, 30), True).by_unit}
     august = {row.unit.code: row.cases.open for row in metrics(session, admin, "HT", D(2025, 8, 1), D(2025, 8, 31), True).by_unit}
     assert (june.get("HT-LH"), june.get("HT")) == (1, 0)
@@ -66,15 +67,15 @@ def test_figures_before_the_closing_show_the_closed_unit_and_after_it_the_succes
 
 def test_a_unit_with_open_units_below_it_is_not_closed(session, tree, lh_case):
     with pytest.raises(Refused) as refused:
-        close_unit(session, None, "HT", on=D(2025, 7, 1), successor="TN")
+        close_unit(session, SYSTEM, "HT", on=D(2025, 7, 1), successor="TN")
     assert "HT-LH" in refused.value.message and "HT-TNMT" in refused.value.message
     assert session.scalar(select(Unit.closed_on).where(Unit.code == "HT")) is None
 
 
 def test_units_below_a_closed_district_can_be_moved_under_the_province(session, tree, lh_case):
     for code, heir in (("HT-TNMT", "TN-TTR"), ("HT-MT", "BT-MT")):
-        close_unit(session, None, code, on=D(2025, 7, 1), successor=heir)
-    closing = close_unit(session, None, "HT", on=D(2025, 7, 1), successor="TN", children_to="TN")
+        close_unit(session, SYSTEM, code, on=D(2025, 7, 1), successor=heir)
+    closing = close_unit(session, SYSTEM, "HT", on=D(2025, 7, 1), successor="TN", children_to="TN")
     assert closing.children == ["HT-LH"]
     ward = session.scalar(select(Unit).where(Unit.code == "HT-LH"))
     board = session.scalar(select(Unit).where(Unit.code == "LH-TTND"))
@@ -89,16 +90,16 @@ def test_units_below_a_closed_district_can_be_moved_under_the_province(session, 
 ])
 def test_a_successor_that_cannot_carry_the_work_on_is_refused(session, tree, code, successor, why):
     with pytest.raises(Refused) as refused:
-        close_unit(session, None, code, on=D(2025, 7, 1), successor=successor)
+        close_unit(session, SYSTEM, code, on=D(2025, 7, 1), successor=successor)
     assert why in refused.value.message or why in str(refused.value.details)
 
 
 def test_a_unit_cannot_be_closed_twice_nor_in_the_future(session, tree):
     with pytest.raises(Refused):
-        close_unit(session, None, "HT-TNMT", on=D(2025, 9, 2), successor="TN-TTR")
-    close_unit(session, None, "HT-TNMT", on=D(2025, 7, 1), successor="TN-TTR")
+        close_unit(session, SYSTEM, "HT-TNMT", on=D(2025, 9, 2), successor="TN-TTR")
+    close_unit(session, SYSTEM, "HT-TNMT", on=D(2025, 7, 1), successor="TN-TTR")
     with pytest.raises(Refused):
-        close_unit(session, None, "HT-TNMT", on=D(2025, 7, 2), successor="TN-TTR")
+        close_unit(session, SYSTEM, "HT-TNMT", on=D(2025, 7, 2), successor="TN-TTR")
 
 
 def test_only_administrators_close_units(session, tree, make_user):
@@ -107,7 +108,7 @@ def test_only_administrators_close_units(session, tree, make_user):
 
 
 def test_a_closed_unit_is_not_given_new_cases(session, tree, make_user, intake, move):
-    close_unit(session, None, "HT-TNMT", on=D(2025, 7, 1), successor="TN-TTR")
+    close_unit(session, SYSTEM, "HT-TNMT", on=D(2025, 7, 1), successor="TN-TTR")
     desk = make_user("reception", tree["HT"])
     case = intake(desk, received_at=at(D(2025, 8, 4)))
     with pytest.raises(Refused):
@@ -119,9 +120,9 @@ def test_a_second_complaint_against_a_closed_districts_decision_goes_to_its_succ
     case = move(desk, intake(desk, received_at=at(D(2025, 6, 2))), "accept", D(2025, 6, 3))
     case = move(make_user("leader", tree["HT-LH"]), case, "resolve", D(2025, 6, 20), outcome="rejected", decision_no="1/QĐ",
                 summary="Bác")
-    close_unit(session, None, "HT-TNMT", on=D(2025, 7, 1), successor="TN-TTR")
-    close_unit(session, None, "HT-MT", on=D(2025, 7, 1), successor="BT-MT")
-    close_unit(session, None, "HT", on=D(2025, 7, 1), successor="TN", children_to="TN")
+    close_unit(session, SYSTEM, "HT-TNMT", on=D(2025, 7, 1), successor="TN-TTR")
+    close_unit(session, SYSTEM, "HT-MT", on=D(2025, 7, 1), successor="BT-MT")
+    close_unit(session, SYSTEM, "HT", on=D(2025, 7, 1), successor="TN", children_to="TN")
     case = move(desk, case, "recomplain", D(2025, 7, 15))
     second = session.scalar(select(Case).where(Case.parent_case_id == case.id))
     assert second.received_unit.code == "TN"

@@ -1,5 +1,6 @@
-"""A hypothesis state machine fires random triggers, by random roles, with generated data at
-every workflow, and checks the invariants the procedure must never break."""
+"""A hypothesis state machine fires random triggers with generated data at every workflow, and
+checks the invariants the procedure must never break (who may fire what is the tracker's policy,
+tested in tests/test_policy.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from tests.test_workflow_rules import FakeCase, valid_value
 from workflows import definitions
-from workflows.definitions.base import Clock, Role
+from workflows.definitions.base import Clock
 from workflows.engine import Engine, WorkflowError
 from workflows.rules import shipped_rulebook
 
@@ -35,18 +36,17 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), days=st.integers(0, 40), shift=st.integers(1, 40))
     def fire_an_available_trigger(self, data: st.DataObject, days: int, shift: int) -> None:
-        """Mostly what a user would do: a trigger the state allows, by a role it names."""
+        """Mostly what a user would do: a trigger the state allows."""
         available = ENGINE.triggers_from(self.case)
         if not available:
             return
         spec = data.draw(st.sampled_from(available))
-        role = data.draw(st.sampled_from(sorted(spec.who) + [Role.ADMIN]))
-        self.fire(spec.name, role, days, True, shift)
+        self.fire(spec.name, days, True, shift)
 
-    @rule(trigger=st.sampled_from(TRIGGERS), role=st.sampled_from(list(Role)), days=st.integers(0, 40),
+    @rule(trigger=st.sampled_from(TRIGGERS), days=st.integers(0, 40),
           use_valid_data=st.booleans(), shift=st.integers(1, 40))
-    def fire(self, trigger: str, role: Role, days: int, use_valid_data: bool, shift: int) -> None:
-        """Anything at all: unknown triggers, wrong roles, missing data must be refused cleanly."""
+    def fire(self, trigger: str, days: int, use_valid_data: bool, shift: int) -> None:
+        """Anything at all: unknown triggers, wrong states, missing data must be refused cleanly."""
         self.today += dt.timedelta(days=days)
         spec = self.workflow.trigger(trigger)
         data = {}
@@ -57,7 +57,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 data["due_on"] = (base + dt.timedelta(days=shift)).isoformat()
         was_final = self.case.state in self.workflow.final_states
         try:
-            step = ENGINE.fire(self.case, trigger, role=role, effective_on=self.today, data=data)
+            step = ENGINE.fire(self.case, trigger, effective_on=self.today, data=data)
         except WorkflowError:
             return
         if was_final and step.to_state != self.case.state:

@@ -11,7 +11,7 @@ import pytest
 from workflows import definitions
 from workflows.calendar import DayUnit, WorkingCalendar
 from workflows.definitions.base import Field, FieldType, Flags, Role
-from workflows.engine import Engine, Facts, InvalidData, RoleNotAllowed, TriggerNotAllowed, UnknownTrigger, machine_for
+from workflows.engine import Engine, Facts, InvalidData, TriggerNotAllowed, UnknownTrigger, machine_for
 from workflows.rules import RuleBook, RuleSetError, parse_ruleset, shipped_rulebook
 
 D = dt.date
@@ -145,8 +145,8 @@ def _with_shorter_law() -> RuleBook:
 
 def test_a_case_accepted_before_the_law_changed_keeps_the_old_period():
     engine_ = Engine(rulebook=_with_shorter_law())
-    before = engine_.fire(FakeCase(), "accept", role=Role.RECEPTION, effective_on=D(2026, 6, 30), data={})
-    after = engine_.fire(FakeCase(), "accept", role=Role.RECEPTION, effective_on=D(2026, 7, 1), data={})
+    before = engine_.fire(FakeCase(), "accept", effective_on=D(2026, 6, 30), data={})
+    after = engine_.fire(FakeCase(), "accept", effective_on=D(2026, 7, 1), data={})
     assert (before.rule_set, before.due_on) == ("vn-2019-01-01", D(2026, 7, 30))
     assert (after.rule_set, after.due_on) == ("test-2026-07-01", D(2026, 7, 21))
 
@@ -155,7 +155,7 @@ def test_an_extension_is_judged_under_the_rule_set_the_period_started_under():
     engine_ = Engine(rulebook=_with_shorter_law())
     accepted = FakeCase(state="verifying", due_on=D(2026, 7, 30), clock_started_on=D(2026, 6, 30), rule_set="vn-2019-01-01")
     # Old law: the complex period is 45 days from 30/06 -> 14/08; the new law's 25 days would refuse it.
-    step = engine_.fire(accepted, "extend", role=Role.AGENCY, effective_on=D(2026, 7, 20),
+    step = engine_.fire(accepted, "extend", effective_on=D(2026, 7, 20),
                         data={"due_on": "2026-08-14", "reason": "Phức tạp"})
     assert step.due_on == D(2026, 8, 14)
 
@@ -202,27 +202,13 @@ def test_a_trigger_moves_a_case_only_from_the_states_the_procedure_allows(kind, 
     data = valid_data(kind, trigger) if spec else {}
     if spec is None:
         with pytest.raises(UnknownTrigger):
-            engine.fire(case, trigger, role=Role.ADMIN, effective_on=ON, data=data)
+            engine.fire(case, trigger, effective_on=ON, data=data)
     elif state in spec.sources:
-        step = engine.fire(case, trigger, role=Role.ADMIN, effective_on=ON, data=data)
+        step = engine.fire(case, trigger, effective_on=ON, data=data)
         assert step.to_state == (spec.dest or state)
     else:
         with pytest.raises(TriggerNotAllowed):
-            engine.fire(case, trigger, role=Role.ADMIN, effective_on=ON, data=data)
-
-
-ROLE_MATRIX = [(w.kind, t.name, role) for w in definitions.ALL for t in w.triggers for role in Role if role != Role.ADMIN]
-
-
-@pytest.mark.parametrize(("kind", "trigger", "role"), ROLE_MATRIX)
-def test_only_the_roles_a_trigger_names_may_fire_it(kind, trigger, role):
-    spec = definitions.latest(kind).trigger(trigger)
-    case = FakeCase(kind=kind, state=spec.sources[0], paused_on=ON, decided_on=ON)
-    if role in spec.who:
-        assert engine.fire(case, trigger, role=role, effective_on=ON, data=valid_data(kind, trigger))
-    else:
-        with pytest.raises(RoleNotAllowed):
-            engine.fire(case, trigger, role=role, effective_on=ON, data=valid_data(kind, trigger))
+            engine.fire(case, trigger, effective_on=ON, data=data)
 
 
 def test_supervisory_boards_fire_only_reopen_and_accept_or_return_on_their_recommendations():
@@ -235,7 +221,7 @@ def test_one_machine_serves_every_case_of_a_workflow_version_and_the_case_is_not
     assert machine_for(workflow) is machine_for(workflow)
     case = FakeCase()
     snapshot = replace(case)
-    engine.fire(case, "accept", role=Role.RECEPTION, effective_on=ON, data={"unit": "HT"})
+    engine.fire(case, "accept", effective_on=ON, data={"unit": "HT"})
     assert case == snapshot
 
 
@@ -250,7 +236,7 @@ def test_every_required_field_is_required(kind, trigger, field):
     del data[field]
     case = FakeCase(kind=kind, state=spec.sources[0], paused_on=ON, decided_on=ON)
     with pytest.raises(InvalidData) as refused:
-        engine.fire(case, trigger, role=Role.ADMIN, effective_on=ON, data=data)
+        engine.fire(case, trigger, effective_on=ON, data=data)
     assert field in refused.value.details["fields"]
 
 
@@ -262,7 +248,7 @@ def test_every_required_field_is_required(kind, trigger, field):
 ])
 def test_malformed_accept_data_is_refused_naming_the_field(data, field):
     with pytest.raises(InvalidData) as refused:
-        engine.fire(FakeCase(), "accept", role=Role.RECEPTION, effective_on=ON, data=data)
+        engine.fire(FakeCase(), "accept", effective_on=ON, data=data)
     assert field in refused.value.details["fields"]
 
 
@@ -273,12 +259,12 @@ def test_malformed_accept_data_is_refused_naming_the_field(data, field):
 def test_malformed_decision_data_is_refused(field, value):
     data = valid_data("complaint", "resolve") | {field: value}
     with pytest.raises(InvalidData):
-        engine.fire(FakeCase(state="verifying"), "resolve", role=Role.AGENCY, effective_on=ON, data=data)
+        engine.fire(FakeCase(state="verifying"), "resolve", effective_on=ON, data=data)
 
 
 def test_a_bad_date_is_refused():
     with pytest.raises(InvalidData):
-        engine.fire(FakeCase(state="verifying"), "extend", role=Role.AGENCY, effective_on=ON, data={"due_on": "31/12/2026", "reason": "x"})
+        engine.fire(FakeCase(state="verifying"), "extend", effective_on=ON, data={"due_on": "31/12/2026", "reason": "x"})
 
 
 # -- deadlines by kind -----------------------------------------------------------------------
@@ -289,7 +275,7 @@ def test_a_bad_date_is_refused():
 ])
 def test_complaint_resolution_periods_of_articles_28_and_37(round_, complex_, remote, days):
     data = {"complex": complex_, "remote": remote} | ({"reason": "Địa bàn xa"} if complex_ or remote else {})
-    step = engine.fire(FakeCase(round=round_), "accept", role=Role.RECEPTION, effective_on=D(2026, 3, 2), data=data)
+    step = engine.fire(FakeCase(round=round_), "accept", effective_on=D(2026, 3, 2), data=data)
     assert step.period.days == days
     assert step.due_on == WorkingCalendar().add_calendar_days(D(2026, 3, 2), days)
 
@@ -319,15 +305,15 @@ def test_an_assigned_dialogue_opinion_needs_a_due_date_after_the_session():
 
 
 def test_forwarding_restarts_the_processing_period_at_the_competent_unit():
-    step = engine.fire(FakeCase(), "forward", role=Role.RECEPTION, effective_on=D(2026, 3, 9), data={"unit": "BT"})
+    step = engine.fire(FakeCase(), "forward", effective_on=D(2026, 3, 9), data={"unit": "BT"})
     assert (step.to_state, step.due_on, step.clock_started_on) == ("received", D(2026, 3, 23), D(2026, 3, 9))
 
 
 def test_a_configurable_period_takes_the_units_own_value():
-    step = engine.fire(FakeCase(kind="feedback"), "accept", role=Role.RECEPTION, effective_on=D(2026, 3, 2),
+    step = engine.fire(FakeCase(kind="feedback"), "accept", effective_on=D(2026, 3, 2),
                        data={}, overrides={"feedback.resolution": 20})
     assert step.due_on == D(2026, 3, 23)
-    fixed = engine.fire(FakeCase(), "accept", role=Role.RECEPTION, effective_on=D(2026, 3, 2), data={},
+    fixed = engine.fire(FakeCase(), "accept", effective_on=D(2026, 3, 2), data={},
                         overrides={"complaint.resolution.round1": 5})
     assert fixed.period.days == 30  # the law's periods are not a unit's to change
 
@@ -337,50 +323,50 @@ def test_a_configurable_period_takes_the_units_own_value():
 def test_a_denunciation_is_extended_at_most_twice_by_at_most_30_days_each():
     case = FakeCase(kind="denunciation", state="verifying", due_on=D(2026, 4, 1), clock_started_on=D(2026, 3, 2))
     with pytest.raises(InvalidData):
-        engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": "2026-05-05", "reason": "x"})
+        engine.fire(case, "extend", effective_on=D(2026, 3, 20), data={"due_on": "2026-05-05", "reason": "x"})
     for expected in (D(2026, 5, 1), D(2026, 5, 29)):
-        step = engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20),
+        step = engine.fire(case, "extend", effective_on=D(2026, 3, 20),
                            data={"due_on": expected.isoformat(), "reason": "x"})
         case = replace(case, due_on=step.due_on, extensions_used=step.extensions_used)
         assert case.due_on == expected
     with pytest.raises(InvalidData):
-        engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": "2026-06-05", "reason": "x"})
+        engine.fire(case, "extend", effective_on=D(2026, 3, 20), data={"due_on": "2026-06-05", "reason": "x"})
 
 
 def test_a_complaint_is_extended_once_and_not_beyond_the_complex_period():
     case = FakeCase(state="verifying", due_on=D(2026, 4, 1), clock_started_on=D(2026, 3, 2))
     with pytest.raises(InvalidData):
-        engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": "2026-04-17", "reason": "x"})
-    step = engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": "2026-04-16", "reason": "x"})
+        engine.fire(case, "extend", effective_on=D(2026, 3, 20), data={"due_on": "2026-04-17", "reason": "x"})
+    step = engine.fire(case, "extend", effective_on=D(2026, 3, 20), data={"due_on": "2026-04-16", "reason": "x"})
     with pytest.raises(InvalidData):
-        engine.fire(replace(case, due_on=step.due_on, extensions_used=1), "extend", role=Role.AGENCY,
+        engine.fire(replace(case, due_on=step.due_on, extensions_used=1), "extend",
                     effective_on=D(2026, 3, 20), data={"due_on": "2026-04-16", "reason": "x"})
 
 
 def test_an_extension_must_move_the_due_date_later():
     case = FakeCase(kind="denunciation", state="verifying", due_on=D(2026, 4, 1))
     with pytest.raises(InvalidData):
-        engine.fire(case, "extend", role=Role.AGENCY, effective_on=D(2026, 3, 20), data={"due_on": "2026-04-01", "reason": "x"})
+        engine.fire(case, "extend", effective_on=D(2026, 3, 20), data={"due_on": "2026-04-01", "reason": "x"})
 
 
 def test_the_clock_does_not_run_while_a_case_is_suspended():
     case = FakeCase(state="verifying", due_on=D(2026, 4, 1), clock_started_on=D(2026, 3, 2))
-    paused = engine.fire(case, "suspend", role=Role.AGENCY, effective_on=D(2026, 3, 10), data={"reason": "Chờ giám định"})
+    paused = engine.fire(case, "suspend", effective_on=D(2026, 3, 10), data={"reason": "Chờ giám định"})
     assert (paused.to_state, paused.paused_on) == ("suspended", D(2026, 3, 10))
-    resumed = engine.fire(replace(case, state="suspended", paused_on=D(2026, 3, 10)), "resume", role=Role.AGENCY,
+    resumed = engine.fire(replace(case, state="suspended", paused_on=D(2026, 3, 10)), "resume",
                           effective_on=D(2026, 3, 20), data={"reason": "Có kết quả giám định"})
     assert (resumed.to_state, resumed.paused_on, resumed.due_on) == ("verifying", None, D(2026, 4, 13))  # 11/04 is a Saturday
 
 
 def test_a_second_complaint_is_allowed_within_30_days_of_the_first_decision_and_opens_the_next_round():
     resolved = FakeCase(state="resolved", decided_on=D(2026, 3, 2))
-    step = engine.fire(resolved, "recomplain", role=Role.RECEPTION, effective_on=D(2026, 4, 1), data={})
+    step = engine.fire(resolved, "recomplain", effective_on=D(2026, 4, 1), data={})
     assert (step.to_state, step.opens_next_round) == ("escalated", True)
     with pytest.raises(InvalidData):
-        engine.fire(resolved, "recomplain", role=Role.RECEPTION, effective_on=D(2026, 4, 2), data={})
-    assert engine.fire(replace(resolved, remote=True), "recomplain", role=Role.RECEPTION, effective_on=D(2026, 4, 16), data={})
+        engine.fire(resolved, "recomplain", effective_on=D(2026, 4, 2), data={})
+    assert engine.fire(replace(resolved, remote=True), "recomplain", effective_on=D(2026, 4, 16), data={})
 
 
 def test_a_petition_cannot_be_withdrawn_after_its_decision():
     with pytest.raises(TriggerNotAllowed):
-        engine.fire(FakeCase(state="resolved"), "withdraw", role=Role.RECEPTION, effective_on=ON, data={"note": "Đơn xin rút"})
+        engine.fire(FakeCase(state="resolved"), "withdraw", effective_on=ON, data={"note": "Đơn xin rút"})

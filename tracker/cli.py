@@ -16,6 +16,7 @@ from flask import Flask
 from pydantic import ValidationError
 
 from tracker import create_app, database
+from tracker.auth.policy import SYSTEM
 from tracker.services.errors import ServiceError
 
 
@@ -81,7 +82,7 @@ def units_create(app: Flask, code: str, name: str, kind: str, parent_code: str |
 
     data = UnitIn(code=code, name=name, kind=kind, parent_code=parent_code)
     with database(app).transaction() as session:
-        unit = create_unit(session, None, data)
+        unit = create_unit(session, SYSTEM, data)
         click.echo(f"{unit.code}\t{unit.name}")
 
 
@@ -96,7 +97,7 @@ def units_close(app: Flask, code: str, on: str, successor: str, children_to: str
     from tracker.services.reorganisation import close_unit
 
     with database(app).transaction() as session:
-        closing = close_unit(session, None, code, on=_date(on, "--on"), successor=successor, children_to=children_to)
+        closing = close_unit(session, SYSTEM, code, on=_date(on, "--on"), successor=successor, children_to=children_to)
         for tracking_code in closing.cases:
             click.echo(f"  {tracking_code} -> {closing.successor.code}")
         click.echo(f"Đã giải thể {closing.unit.code} từ {closing.on:%d/%m/%Y}; chuyển {len(closing.cases)} hồ sơ, "
@@ -129,7 +130,7 @@ def users_create(app: Flask, username: str, role: str, unit_code: str, email: st
     password = sys.stdin.readline().rstrip("\r\n")
     data = UserIn(username=username, role=role, unit=unit_code, email=email, full_name=full_name, password=password)
     with database(app).transaction() as session:
-        user = create_user(session, None, data)
+        user = create_user(session, SYSTEM, data)
         click.echo(f"{user.username}\t{user.role}\t{unit_code}")
 
 
@@ -165,7 +166,7 @@ def users_end_sessions(app: Flask, username: str) -> None:
     from tracker.services.accounts import revoke_sessions
 
     with database(app).transaction() as session:
-        count = revoke_sessions(session, None, username)
+        count = revoke_sessions(session, SYSTEM, username)
     click.echo(f"{count} phiên đăng nhập đã kết thúc / {count} session(s) ended")
 
 
@@ -177,7 +178,7 @@ def users_deactivate(app: Flask, username: str) -> None:
     from tracker.services.accounts import deactivate_user
 
     with database(app).transaction() as session:
-        deactivate_user(session, None, username)
+        deactivate_user(session, SYSTEM, username)
     click.echo(f"{username}: đã vô hiệu hóa / deactivated")
 
 
@@ -194,7 +195,7 @@ def _calendar_add(kind: str) -> Callable[..., None]:
         from tracker.services.admin import add_calendar_day
 
         with database(app).transaction() as session:
-            change = add_calendar_day(session, None, day.date(), kind, note)
+            change = add_calendar_day(session, SYSTEM, day.date(), kind, note)
         row = change.override
         click.echo(f"{row.day:%d/%m/%Y}\t{row.kind}\t{row.note}")
         for moved in change.recount.moved:
@@ -253,7 +254,7 @@ def projects_create(app: Flask, unit_code: str, name: str, investor: str, invest
                      planned_completion_on=_date(planned_completion_on, "--planned-completion-on") if planned_completion_on
                      else None)
     with database(app).transaction() as session:
-        project = create_project(session, None, data)
+        project = create_project(session, SYSTEM, data)
         click.echo(f"{project.id}\t{project.unit.code}\t{project.name}")
 
 
@@ -361,7 +362,7 @@ def metrics_command(app: Flask, unit_code: str, date_from: str | None, date_to: 
 
     with database(app).transaction() as session:
         if period is not None:
-            resolved = service.period_for(session, None, unit_code, period)
+            resolved = service.period_for(session, SYSTEM, unit_code, period)
             start, end = resolved.start, resolved.end
         elif date_from and date_to:
             start, end = _date(date_from, "--from"), _date(date_to, "--to")
@@ -369,11 +370,11 @@ def metrics_command(app: Flask, unit_code: str, date_from: str | None, date_to: 
             raise click.ClickException("Cần --from và --to, hoặc --period / give --from and --to, or --period")
         if figure is not None:
             group, _, key = figure.partition(".")
-            found = service.drilldown(session, None, unit_code, start, end, subunits, group, key, page=page, per_page=500,
+            found = service.drilldown(session, SYSTEM, unit_code, start, end, subunits, group, key, page=page, per_page=500,
                                       row_unit=row_unit)
             document = found.to_json()
         else:
-            document = to_json(service.metrics(session, None, unit_code, start, end, subunits))
+            document = to_json(service.metrics(session, SYSTEM, unit_code, start, end, subunits))
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
@@ -411,7 +412,7 @@ def _write_report(app: Flask, unit_code: str, period: str, form: str, fmt: str, 
 
     with database(app).transaction() as session:
         if output == "-":
-            report(session, None, unit_code, period, form, fmt, sys.stdout.buffer, subunits)
+            report(session, SYSTEM, unit_code, period, form, fmt, sys.stdout.buffer, subunits)
             return
         folder = Path(output).parent if output else Path.cwd()
         try:
@@ -420,7 +421,7 @@ def _write_report(app: Flask, unit_code: str, period: str, form: str, fmt: str, 
             raise click.ClickException(f"Không ghi được vào / cannot write to {folder}: {error.strerror}") from None
         try:
             with os.fdopen(handle, "wb") as stream:
-                written = report(session, None, unit_code, period, form, fmt, stream, subunits)
+                written = report(session, SYSTEM, unit_code, period, form, fmt, stream, subunits)
             target = Path(output) if output else folder / written.filename
             os.replace(partial, target)
         except BaseException:
@@ -441,7 +442,7 @@ def report_check(app: Flask, unit_code: str, period: str, subunits: bool) -> Non
     from tracker.services.reports import check_report
 
     with database(app).transaction() as session:
-        result = check_report(session, None, unit_code, period, subunits)
+        result = check_report(session, SYSTEM, unit_code, period, subunits)
     click.echo(f"{result.unit}\t{result.period.start:%d/%m/%Y}-{result.period.end:%d/%m/%Y}\t{', '.join(result.forms)}")
     for finding in result.findings:
         click.echo(finding.message)
@@ -464,7 +465,7 @@ def periods_show(app: Flask, province: str) -> None:
     from tracker.services.metrics import official_periods, unit_for
 
     with database(app).transaction() as session:
-        current = official_periods(session, unit_for(session, None, province))
+        current = official_periods(session, unit_for(session, SYSTEM, province))
     for preset, (start, end) in current.ranges.items():
         click.echo(f"{preset}\t{start} -> {end}")
     click.echo(f"M\t{current.month_start_day:02d} (of the month before)")
@@ -482,7 +483,7 @@ def periods_set(app: Flask, province: str, preset: str, start: str, end: str) ->
     from tracker.services.metrics import set_reporting_period
 
     with database(app).transaction() as session:
-        set_reporting_period(session, None, province, preset, start, end)
+        set_reporting_period(session, SYSTEM, province, preset, start, end)
     click.echo(f"{province}\t{preset}\t{start} {end}".rstrip())
 
 
@@ -494,7 +495,7 @@ def periods_reset(app: Flask, province: str) -> None:
     from tracker.services.metrics import reset_reporting_periods
 
     with database(app).transaction() as session:
-        reset_reporting_periods(session, None, province)
+        reset_reporting_periods(session, SYSTEM, province)
     click.echo(f"{province}\tTT 02/2021/TT-TTCP")
 
 
@@ -586,7 +587,7 @@ def outbox_list(app: Flask, status: str) -> None:
     from tracker.services.inbox import undelivered
 
     with database(app).transaction() as session:
-        for row in undelivered(session, None, status=status):
+        for row in undelivered(session, SYSTEM, status=status):
             click.echo(f"{row.id}\t{row.template or row.event}\t{row.channel}\t{row.payload.get('tracking_code', '')}\t"
                        f"{row.attempts}\t{row.last_error or ''}")
 
@@ -600,10 +601,10 @@ def outbox_retry(app: Flask, row_ids: tuple[int, ...], all_failed: bool) -> None
     from tracker.services.inbox import retry, undelivered
 
     with database(app).transaction() as session:
-        ids = list(row_ids) + ([r.id for r in undelivered(session, None, status="failed", limit=100_000)] if all_failed else [])
+        ids = list(row_ids) + ([r.id for r in undelivered(session, SYSTEM, status="failed", limit=100_000)] if all_failed else [])
         if not ids:
             raise click.UsageError("name row ids or --all-failed")
-        rows = retry(session, None, ids)
+        rows = retry(session, SYSTEM, ids)
     click.echo(f"{sum(1 for r in rows if r.status == 'pending')} hàng gửi lại / row(s) sent again")
 
 
@@ -617,7 +618,7 @@ def units_webhook(app: Flask, code: str, url: str | None, remove: bool) -> None:
     from tracker.services.unit_notifications import set_webhook
 
     with database(app).transaction() as session:
-        secret = set_webhook(session, None, code, None if remove else url)
+        secret = set_webhook(session, SYSTEM, code, None if remove else url)
     click.echo(secret if secret else "đã gỡ / removed")
 
 
@@ -630,7 +631,7 @@ def units_reminders(app: Flask, code: str, days: int) -> None:
     from tracker.services.unit_notifications import set_reminder_days
 
     with database(app).transaction() as session:
-        set_reminder_days(session, None, code, days)
+        set_reminder_days(session, SYSTEM, code, days)
     click.echo(f"{code}\t{days}")
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from tqdm import tqdm
 
 from tracker import database
+from tracker.auth.policy import SYSTEM
 from tracker.cli import main, with_app
 from tracker.imports.register import RegisterError
 
@@ -37,7 +38,7 @@ def import_register(app: Flask, path: Path, unit_code: str, dry_run: bool, repor
     session = database(app).sessions()
     try:
         try:
-            report = run(session, None, path, unit_code, progress=progress)
+            report = run(session, SYSTEM, path, unit_code, progress=progress)
         except RegisterError as error:
             raise click.ClickException(str(error)) from None
         if dry_run:

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 
 from tracker import database
+from tracker.auth.policy import SYSTEM
 from tracker.cli import _date, main, report_command, with_app
 
 
@@ -44,7 +45,7 @@ def records_reception_day(app: Flask, unit_code: str, held_on: str, host: str, l
     data = AnnouncedDayIn(unit=unit_code, held_on=_date(held_on, "--on"), host=host, leader=leader,
                           announced_on=_day(announced_on, "--announced-on"))
     with database(app).transaction() as session:
-        day = schedule_reception_day(session, None, data)
+        day = schedule_reception_day(session, SYSTEM, data)
         _echo_record("reception_day", day.id, f"{unit_code}\t{day.held_on:%d/%m/%Y}\t{host}")
 
 
@@ -58,7 +59,7 @@ def records_review(app: Flask, case_id: int, found_on: str | None) -> None:
     from tracker.services.report_records import record_review
 
     with database(app).transaction() as session:
-        review = record_review(session, None, case_id, ReviewIn(found_on=_day(found_on, "--on")))
+        review = record_review(session, SYSTEM, case_id, ReviewIn(found_on=_day(found_on, "--on")))
         _echo_record("eligibility_review", review.id, f"case {case_id}\t{review.found_on:%d/%m/%Y}")
 
 
@@ -84,7 +85,7 @@ def records_execution(app: Flask, case_id: int, recorded_on: str | None, **amoun
 
     data = ExecutionIn.model_validate({**amounts, "recorded_on": _day(recorded_on, "--on")})
     with database(app).transaction() as session:
-        record = record_execution(session, None, case_id, data)
+        record = record_execution(session, SYSTEM, case_id, data)
         _echo_record("execution", record.id, f"case {case_id}\t{record.recorded_on:%d/%m/%Y}\t"
                      f"{'finished' if record.finished else 'in progress'}")
 
@@ -103,7 +104,7 @@ def records_document(app: Flask, unit_code: str, action: str, issued_on: str, nu
 
     data = DocumentIn(unit=unit_code, action=action, issued_on=_date(issued_on, "--on"), number=number, title=title)
     with database(app).transaction() as session:
-        document = record_document(session, None, data)
+        document = record_document(session, SYSTEM, data)
         _echo_record("document", document.id, f"{unit_code}\t{action}\t{number}")
 
 
@@ -120,7 +121,7 @@ def records_training(app: Flask, unit_code: str, held_on: str, topic: str, atten
 
     data = TrainingIn(unit=unit_code, held_on=_date(held_on, "--on"), topic=topic, attendees=attendees)
     with database(app).transaction() as session:
-        training = record_training(session, None, data)
+        training = record_training(session, SYSTEM, data)
         _echo_record("training", training.id, f"{unit_code}\t{attendees}")
 
 
@@ -137,7 +138,7 @@ def records_inspection(app: Flask, unit_code: str, subject: str, started_on: str
 
     data = InspectionIn(unit=unit_code, subject=subject, started_on=_date(started_on, "--on"), units_inspected=units_inspected)
     with database(app).transaction() as session:
-        inspection = open_inspection(session, None, data)
+        inspection = open_inspection(session, SYSTEM, data)
         _echo_record("inspection", inspection.id, f"{unit_code}\tversion {inspection.version}")
 
 
@@ -158,7 +159,7 @@ def records_conclude(app: Flask, inspection_id: int, concluded_on: str, **fields
 
     data = ConclusionIn.model_validate({**fields, "concluded_on": _date(concluded_on, "--on")})
     with database(app).transaction() as session:
-        inspection = conclude_inspection(session, None, inspection_id, data)
+        inspection = conclude_inspection(session, SYSTEM, inspection_id, data)
         _echo_record("inspection", inspection.id, f"concluded {inspection.concluded_on:%d/%m/%Y}\tversion {inspection.version}")
 
 
@@ -178,7 +179,7 @@ def records_inspection_execution(app: Flask, inspection_id: int, executed_on: st
 
     data = InspectionExecutionIn.model_validate({**fields, "executed_on": _date(executed_on, "--on")})
     with database(app).transaction() as session:
-        inspection = record_inspection_execution(session, None, inspection_id, data)
+        inspection = record_inspection_execution(session, SYSTEM, inspection_id, data)
         _echo_record("inspection", inspection.id, f"executed {inspection.executed_on:%d/%m/%Y}\tversion {inspection.version}")
 
 
@@ -192,7 +193,7 @@ def report_submit(app: Flask, unit_code: str, period: str, report_no: str | None
     from tracker.services.reporting_calendar import submit_report
 
     with database(app).transaction() as session:
-        sent = submit_report(session, None, unit_code, period, report_no)
+        sent = submit_report(session, SYSTEM, unit_code, period, report_no)
         click.echo(f"{unit_code}\t{sent.period_start:%d/%m/%Y}-{sent.period_end:%d/%m/%Y}\t{', '.join(sent.figures)}")
 
 
@@ -205,7 +206,7 @@ def report_calendar(app: Flask, province_code: str, period: str) -> None:
     from tracker.services.reporting_calendar import reporting_calendar
 
     with database(app).transaction() as session:
-        found = reporting_calendar(session, None, province_code, period)
+        found = reporting_calendar(session, SYSTEM, province_code, period)
         click.echo(f"{found.province.code}\t{found.period.start:%d/%m/%Y}-{found.period.end:%d/%m/%Y}\t"
                    f"units by {found.units_due_on:%d/%m/%Y}\tprovince by {found.province_due_on:%d/%m/%Y}")
         for row in found.rows:
@@ -229,11 +230,11 @@ def report_consolidate(app: Flask, province_code: str, period: str, form: str, f
 
     with database(app).transaction() as session:
         if output == "-":
-            consolidated_report(session, None, province_code, period, form, fmt, sys.stdout.buffer)
+            consolidated_report(session, SYSTEM, province_code, period, form, fmt, sys.stdout.buffer)
             return
         try:
             with open(output, "wb") as stream:
-                written = consolidated_report(session, None, province_code, period, form, fmt, stream)
+                written = consolidated_report(session, SYSTEM, province_code, period, form, fmt, stream)
         except OSError as error:
             raise click.ClickException(f"Không ghi được / cannot write {output}: {error.strerror}") from None
     click.echo(f"{output}\t{written.form}\t{written.rows} rows")

@@ -19,7 +19,7 @@ from transitions import Machine, MachineError
 
 from workflows import definitions
 from workflows.calendar import WorkingCalendar
-from workflows.definitions.base import CaseFacts, DueRule, Effect, Field, FieldType, Flags, Role, Trigger, Workflow
+from workflows.definitions.base import CaseFacts, DueRule, Effect, Field, FieldType, Flags, Trigger, Workflow
 from workflows.rules import Period, RuleBook, RuleSet, RuleSetError, shipped_rulebook
 
 
@@ -46,10 +46,6 @@ class TriggerNotAllowed(WorkflowError):
     code = "trigger_not_allowed"
 
 
-class RoleNotAllowed(WorkflowError):
-    """The actor's role may not fire the trigger."""
-
-    code = "role_not_allowed"
 
 
 class InvalidData(WorkflowError):
@@ -246,10 +242,6 @@ class Engine:
         names = machine_for(workflow).get_triggers(case.state)
         return [t for t in workflow.triggers if t.name in names]
 
-    def available(self, case: CaseFacts, role: Role | str) -> list[Trigger]:
-        """Triggers `role` may fire on `case` now (scope is for the caller to check)."""
-        return [t for t in self.triggers_from(case) if role == Role.ADMIN or role in t.who]
-
     # -- the start of a case --------------------------------------------------------------
     def start(
         self,
@@ -288,12 +280,12 @@ class Engine:
         case: CaseFacts,
         trigger: str,
         *,
-        role: Role | str,
         effective_on: dt.date,
         data: Mapping[str, Any] | None = None,
         overrides: Mapping[str, int] | None = None,
     ) -> Step:
-        """What `trigger` does to `case` when `role` fires it on `effective_on` with `data`."""
+        """What `trigger` does to `case` when fired on `effective_on` with `data`. Who may fire it
+        (a trigger's `who`, the place of the user) is the tracker's policy to decide, before."""
         workflow = self.workflow(case)
         spec = workflow.trigger(trigger)
         if spec is None:
@@ -301,8 +293,6 @@ class Engine:
                 f"Không có thao tác {trigger!r} cho loại {case.kind} / no trigger {trigger!r} for a {case.kind}",
                 {"triggers": [t.name for t in workflow.triggers]},
             )
-        if role != Role.ADMIN and role not in spec.who:
-            raise RoleNotAllowed(f"Vai trò {role} không được thực hiện {trigger} / role {role} may not fire {trigger}")
         token = _Token(case.state)
         try:
             machine_for(workflow).events[trigger].trigger(token)
@@ -395,7 +385,7 @@ class Engine:
                 continue  # not a step of the procedure (a view of a denouncer's identity, a recount)
             declared = {f.name for f in spec.fields}
             data = {k: v for k, v in recorded.data.items() if k in declared}
-            facts = facts.after(self.fire(facts, recorded.trigger, role=Role.ADMIN, effective_on=recorded.effective_on,
+            facts = facts.after(self.fire(facts, recorded.trigger, effective_on=recorded.effective_on,
                                           data=data, overrides=overrides))
         return facts
 

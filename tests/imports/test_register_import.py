@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, func, select, text
 
 from tests.imports.registers import write_register
+from tracker.auth.policy import SYSTEM
 from tracker.cli import main
 from tracker.imports.register import parse_kind, split_person
 from tracker.models import Case, HistoryEntry, ImportedRow, ReceptionVisit
@@ -21,7 +22,7 @@ def test_a_register_becomes_cases_visits_and_history_as_the_desk_would_make_them
     clock_at(dt.date(2025, 12, 31))
     path = tmp_path / "so-tiep-cong-dan-2025.xlsx"
     wrong = write_register(path, 40)
-    report = import_register(session, None, path, "HT")
+    report = import_register(session, SYSTEM, path, "HT")
     assert (report.rows, report.created, report.already_imported) == (46, 41, 0)
     assert sorted(p.line for p in report.problems) == sorted(wrong)
     reasons = {p.line: p.reason for p in report.problems}
@@ -52,8 +53,8 @@ def test_importing_the_same_register_twice_creates_nothing_twice(session, tree, 
     clock_at(dt.date(2025, 12, 31))
     path = tmp_path / "so.xlsx"
     write_register(path, 25)
-    first = import_register(session, None, path, "HT")
-    again = import_register(session, None, path, "HT")
+    first = import_register(session, SYSTEM, path, "HT")
+    again = import_register(session, SYSTEM, path, "HT")
     assert (again.created, again.already_imported) == (0, first.created)
     assert session.scalar(select(func.count(ImportedRow.id))) == first.created
     assert session.scalar(select(func.count(Case.id))) == first.created

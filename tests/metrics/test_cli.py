@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tracker.auth.policy import SYSTEM
 from tracker.cli import main
 from tracker.db import Database
 from tracker.migrate import upgrade
@@ -34,9 +35,9 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     upgrade(url)
     db = Database(url)
     with db.transaction() as session:
-        tn = create_unit(session, None, UnitIn(code="TN", name="Tỉnh Tây Ninh", kind="province"))
-        create_unit(session, None, UnitIn(code="HT", name="Thị xã Hòa Thành", kind="district", parent_code="TN"))
-        create_unit(session, None, UnitIn(code="HT-LH", name="Phường Long Hoa", kind="commune", parent_code="HT"))
+        tn = create_unit(session, SYSTEM, UnitIn(code="TN", name="Tỉnh Tây Ninh", kind="province"))
+        create_unit(session, SYSTEM, UnitIn(code="HT", name="Thị xã Hòa Thành", kind="district", parent_code="TN"))
+        create_unit(session, SYSTEM, UnitIn(code="HT-LH", name="Phường Long Hoa", kind="commune", parent_code="HT"))
         cases.intake(session, Operator(tn), CaseIn.model_validate({
             "kind": "complaint", "channel": "in_person", "received_unit": "HT-LH", "subject": "Khiếu nại", "content": "Nội dung",
             "received_at": dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), "petitioners": [{"full_name": "Nguyễn Văn An"}]}))

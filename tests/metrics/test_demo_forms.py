@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker import clock, create_app, database
+from tracker.auth.policy import SYSTEM
 from tracker.demo import load_demo
 from tracker.demo.report_forms import last_completed_quarter
 from tracker.migrate import upgrade
@@ -39,4 +40,4 @@ def test_every_column_of_every_tt06_form_has_a_figure_for_the_last_quarter_in_th
                 empty += [(layout.code, n) for n, value in enumerate(table.total.values, start=1)
                           if not value and (layout.code, n) not in waiting]
             assert empty == []
-            assert reports.check_report(session, None, "TN", quarter.token).ok
+            assert reports.check_report(session, SYSTEM, "TN", quarter.token).ok

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.metrics.conftest import D
+from tracker.auth.policy import SYSTEM
 from tracker.metrics.periods import MonthDay, OfficialPeriods, PeriodError, parse_period
 from tracker.services import metrics as service
 from tracker.services.errors import BadRequest, Forbidden, Refused
@@ -63,14 +64,14 @@ def test_a_province_can_use_its_own_quarters():
 
 
 def test_reporting_periods_are_stored_on_the_province_and_read_for_any_unit_below(world, session):
-    service.set_reporting_period(session, None, "TN", "H1", "12-20", "06-19")
-    service.set_reporting_period(session, None, "TN", "M", "20", "")
+    service.set_reporting_period(session, SYSTEM, "TN", "H1", "12-20", "06-19")
+    service.set_reporting_period(session, SYSTEM, "TN", "M", "20", "")
     assert world.tree["TN"].settings["reporting_periods"] == {"ranges": {"H1": ["12-20", "06-19"]}, "month_start_day": 20}
     h1 = service.period_for(session, world.admin, "HT-LH", "2026-H1", default_scheme="official")
     assert (h1.start, h1.end) == (D(2025, 12, 20), D(2026, 6, 19))
     march = service.period_for(session, world.admin, "HT-LH", "official:2026-03")
     assert (march.start, march.end) == (D(2026, 2, 20), D(2026, 3, 19))
-    service.reset_reporting_periods(session, None, "TN")
+    service.reset_reporting_periods(session, SYSTEM, "TN")
     assert "reporting_periods" not in world.tree["TN"].settings
 
 
@@ -78,11 +79,11 @@ def test_only_an_administrator_sets_a_provinces_periods(world, session, make_use
     with pytest.raises(Forbidden):
         service.set_reporting_period(session, make_user("leader", world.tree["TN"]), "TN", "Q1", "12-15", "03-14")
     with pytest.raises(Refused):
-        service.set_reporting_period(session, None, "HT", "Q1", "12-15", "03-14")  # not a province
+        service.set_reporting_period(session, SYSTEM, "HT", "Q1", "12-15", "03-14")  # not a province
     with pytest.raises(Refused):
-        service.set_reporting_period(session, None, "TN", "Q5", "12-15", "03-14")
+        service.set_reporting_period(session, SYSTEM, "TN", "Q5", "12-15", "03-14")
     with pytest.raises(BadRequest):
-        service.period_for(session, None, "HT", "2026-H3")  # not the shape of a period
+        service.period_for(session, SYSTEM, "HT", "2026-H3")  # not the shape of a period
     for impossible in ("2026-02-29..2026-03-31", "2026-02-30..2026-03-31", "2026-06-30..2026-01-01"):
         with pytest.raises(Refused):  # the right shape, but no such period
-            service.period_for(session, None, "HT", impossible)
+            service.period_for(session, SYSTEM, "HT", impossible)

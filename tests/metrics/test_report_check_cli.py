@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import update
 
 from tests.metrics.test_cli import Operator
+from tracker.auth.policy import SYSTEM
 from tracker.cli import main
 from tracker.db import Database
 from tracker.migrate import upgrade
@@ -24,9 +25,9 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     upgrade(url)
     db = Database(url)
     with db.transaction() as session:
-        tn = create_unit(session, None, UnitIn(code="TN", name="Tỉnh Tây Ninh", kind="province"))
-        create_unit(session, None, UnitIn(code="HT", name="Thị xã Hòa Thành", kind="district", parent_code="TN"))
-        create_unit(session, None, UnitIn(code="HT-LH", name="Phường Long Hoa", kind="commune", parent_code="HT"))
+        tn = create_unit(session, SYSTEM, UnitIn(code="TN", name="Tỉnh Tây Ninh", kind="province"))
+        create_unit(session, SYSTEM, UnitIn(code="HT", name="Thị xã Hòa Thành", kind="district", parent_code="TN"))
+        create_unit(session, SYSTEM, UnitIn(code="HT-LH", name="Phường Long Hoa", kind="commune", parent_code="HT"))
         operator = Operator(tn)
         case = cases.intake(session, operator, CaseIn.model_validate({
             "kind": "denunciation", "channel": "in_person", "received_unit": "HT-LH", "subject": "Tố cáo", "content": "Nội dung",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from notifications.channels import ConfigError
 from tests.notifications.conftest import Mailbox, free_port
 from tracker import create_app
+from tracker.auth.policy import SYSTEM
 from tracker.models import InboxItem, OutboxMessage
 from tracker.notify import run_sweep
 from tracker.schemas import CaseIn
@@ -113,7 +114,7 @@ def test_the_cli_names_a_malformed_smtp_url_and_exits_1(db_url, monkeypatch):
 def test_webhook_events_verify_and_a_replayed_or_altered_body_is_refused(make_app, act, staff, webhook):
     receiver, url = webhook
     app = make_app()
-    receiver.secret = act(app, lambda s: set_webhook(s, None, "HT-TNMT", url))
+    receiver.secret = act(app, lambda s: set_webhook(s, SYSTEM, "HT-TNMT", url))
     case_id = _assign(app, act, staff["desk"])
     assert [e["event"] for e in receiver.accepted] == ["case_assigned"] and receiver.accepted[0]["case"]["case_id"] == case_id
     headers, body = receiver.raw[0]

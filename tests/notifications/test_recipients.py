@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tracker.auth.policy import SYSTEM
 from tracker.models import HistoryEntry, InboxItem, OutboxMessage
 from tracker.notify import run_sweep
 from tracker.schemas import CaseIn, TransitionIn
@@ -56,7 +57,7 @@ def test_assignment_reminder_escalations_and_decision_reach_the_right_people_onl
     mailbox, smtp_url = smtp
     receiver, hook_url = webhook
     app = make_app(SMTP_URL=smtp_url)
-    receiver.secret = act(app, lambda s: set_webhook(s, None, "HT-TNMT", hook_url))
+    receiver.secret = act(app, lambda s: set_webhook(s, SYSTEM, "HT-TNMT", hook_url))
     desk, officer = people["desk"], people["officer1"]
 
     case_id = act(app, lambda s: cases.intake(s, desk, CaseIn.model_validate({

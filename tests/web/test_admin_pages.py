@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.web.test_pages import csrf_of, sign_in
+from tracker.auth.policy import SYSTEM
 from tracker.models import ApiToken, CalendarOverride, Case, HistoryEntry, Unit, User, UserSession
 from tracker.services.admin import check_password
 
@@ -464,7 +465,7 @@ def test_another_areas_project_is_not_found(admin_client, session, tree, make_us
     from tracker.schemas import ProjectIn
     from tracker.services import projects
 
-    theirs = projects.create_project(session, None, ProjectIn(unit="BT-P1", name="Trường tiểu học phường 1", investor="UBND"))
+    theirs = projects.create_project(session, SYSTEM, ProjectIn(unit="BT-P1", name="Trường tiểu học phường 1", investor="UBND"))
     assert admin_client.get(f"/admin/projects/{theirs.id}").status_code == 404
     assert post(admin_client, f"/admin/projects/{theirs.id}", name="Đổi tên", investor="X").status_code == 404
     assert "Trường tiểu học phường 1" not in text(admin_client.get("/admin/projects"))

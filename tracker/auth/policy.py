@@ -31,6 +31,37 @@ class Actor(Protocol):
     def display_name(self) -> str: ...
 
 
+class SystemHasNoUnit(LookupError):
+    """Raised when code asks the system actor for its unit: it stands above every unit, and
+    only this module decides what that allows."""
+
+
+class System:
+    """The installation acting on its own authority: the operator at the command line, the
+    periodic sweep, the demo and register imports. It is not a person and has no unit; the
+    functions below recognise it by name, so no missing actor ever means "anything goes"."""
+
+    id: None = None
+    role: str = Role.SYSTEM.value
+    display_name: str = "Hệ thống / system"
+
+    @property
+    def unit(self) -> Unit:
+        raise SystemHasNoUnit("the system actor has no unit; ask tracker.auth.policy")
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+# The one system actor: the CLI, the sweep, the demo and imports pass it.
+SYSTEM = System()
+
+
+def is_system(actor: Actor) -> bool:
+    """True for the installation itself (policy.SYSTEM)."""
+    return actor is SYSTEM
+
+
 class HasUnit(Protocol):
     """Anything that belongs to a unit (a user, a session's user)."""
 
@@ -90,19 +121,55 @@ ALLOWED: dict[Operation, frozenset[Role]] = {
 
 
 def may(actor: Actor, operation: Operation) -> bool:
-    """True when the actor's role may perform `operation` at all (where is checked apart)."""
-    return actor.role in ALLOWED[operation]
+    """True when the actor's role may perform `operation` at all (where is checked apart);
+    the operator at the command line may do everything an administrator may."""
+    return is_system(actor) or actor.role in ALLOWED[operation]
 
 
 def may_create_unit_under(actor: Actor, parent: Unit | None) -> bool:
     """An administrator adds units inside their area; a new province (no parent) is for the
     national administrator alone: the operator of the installation, at the command line."""
+    if is_system(actor):
+        return True
     return parent is not None and may(actor, Operation.CREATE_UNIT) and unit_in_area(actor, parent)
 
 
 def may_manage_user(actor: Actor, user: HasUnit) -> bool:
     """An administrator manages (ends the sessions of, deactivates) the users of their area."""
-    return actor.role == Role.ADMIN and unit_in_area(actor, user.unit)
+    return is_system(actor) or (actor.role == Role.ADMIN and unit_in_area(actor, user.unit))
+
+
+def may_set_reporting_periods(actor: Actor) -> bool:
+    """A province's official reporting periods are set by its administrators (and the operator)."""
+    return is_system(actor) or actor.role == Role.ADMIN
+
+
+def may_supervise_for(actor: Actor, board: Unit) -> bool:
+    """A board member opens supervisions and issues recommendations for their own board; an
+    administrator for the boards of their area."""
+    if is_system(actor):
+        return True
+    if actor.role == Role.ADMIN:
+        return unit_in_area(actor, board)
+    return actor.role == Role.SUPERVISOR and actor.unit.id == board.id
+
+
+def may_draft_intake_act(actor: Actor) -> bool:
+    """The acts of intake (a receipt, a notice of acceptance) are made at the desk: reception,
+    its leaders and admins."""
+    return may(actor, Operation.INTAKE) or actor.role == Role.LEADER
+
+
+def acts_for_all_units(actor: Actor) -> bool:
+    """An administrator issues acts in the name of the unit the step belongs to; everyone else
+    in the name of their own unit."""
+    return is_system(actor) or actor.role == Role.ADMIN
+
+
+def may_name_unit(actor: Actor, target: Unit) -> bool:
+    """A unit a user names as a case's next unit (assigning it, reopening an opinion) lies in their
+    area; an administrator (or the operator) may name any unit of the installation."""
+    return is_system(actor) or actor.role == Role.ADMIN or unit_in_area(actor, target)
 
 
 def area_root(actor: Actor) -> Unit:
@@ -114,8 +181,8 @@ def area_root(actor: Actor) -> Unit:
 
 
 def area_root_path(actor: Actor) -> str:
-    """The path prefix of the actor's area."""
-    return area_root(actor).path
+    """The path prefix of the actor's area ("" for the system: every unit)."""
+    return "" if is_system(actor) else area_root(actor).path
 
 
 def board_watches(board: Unit, unit: Unit) -> bool:
@@ -125,8 +192,8 @@ def board_watches(board: Unit, unit: Unit) -> bool:
 
 
 def unit_in_area(actor: Actor, unit: Unit) -> bool:
-    """True when `unit` lies in the actor's area."""
-    return unit.path.startswith(area_root_path(actor))
+    """True when `unit` lies in the actor's area (every unit for the system)."""
+    return is_system(actor) or unit.path.startswith(area_root_path(actor))
 
 
 def may_record_project(actor: Actor, unit: Unit) -> bool:
@@ -134,7 +201,7 @@ def may_record_project(actor: Actor, unit: Unit) -> bool:
     users of that commune or of its agencies, and administrators whose area holds it."""
     if not may(actor, Operation.RECORD_PROJECT):
         return False
-    if actor.role == Role.ADMIN:
+    if is_system(actor) or actor.role == Role.ADMIN:
         return unit_in_area(actor, unit)
     commune = unit if unit.kind == "commune" else unit.parent
     own = actor.unit
@@ -149,7 +216,7 @@ def can_act_in_area(actor: Actor, case: Case) -> bool:
 
 def issued_by_actor_board(actor: Actor, case: Case, board_unit_id: int | None) -> bool:
     """True when the case is a recommendation the actor's board issued."""
-    return actor.role == Role.SUPERVISOR and board_unit_id is not None and board_unit_id == actor.unit.id
+    return not is_system(actor) and actor.role == Role.SUPERVISOR and board_unit_id is not None and board_unit_id == actor.unit.id
 
 
 def can_view(actor: Actor, case: Case, board_unit_id: int | None = None) -> bool:
@@ -161,6 +228,8 @@ def can_view(actor: Actor, case: Case, board_unit_id: int | None = None) -> bool
 
 def visible_filter(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause selecting the cases the actor may see, resolved in SQL."""
+    if is_system(actor):
+        return true()
     prefix = area_root_path(actor) + "%"
     received = aliased(Unit)
     resolving = aliased(Unit)
@@ -177,9 +246,12 @@ def visible_filter(actor: Actor) -> ColumnElement[bool]:
 
 
 def can_see_identity(actor: Actor, case: Case) -> bool:
-    """A denouncer's identity is for the resolving authority and admins only (TC Art. 47)."""
+    """A denouncer's identity is for the resolving authority and admins only (TC Art. 47);
+    never for the system, whose work (notifications, exports, imports) must not carry it."""
     if case.kind != "denunciation":
         return True
+    if is_system(actor):
+        return False
     return actor.role == Role.ADMIN or actor.unit.id == case.resolving_unit.id
 
 
@@ -200,7 +272,7 @@ def identity_shown(actor: Actor, case: Case, *, case_page: bool) -> bool:
 def sees_contact_details(actor: Actor) -> bool:
     """A supervisory board audits how a case is handled, not who brought it: it sees a
     complainant's name, never their ID number, phone or address (Decree 13/2023, Art. 3)."""
-    return not actor.unit.is_board
+    return is_system(actor) or not actor.unit.is_board
 
 
 def may_read_denunciation(actor: Actor, case: Case) -> bool:
@@ -210,6 +282,8 @@ def may_read_denunciation(actor: Actor, case: Case) -> bool:
     state and dates only."""
     if case.kind != "denunciation":
         return True
+    if is_system(actor):
+        return False
     resolving = case.resolving_unit
     if actor.role == Role.ADMIN:
         return unit_in_area(actor, resolving)
@@ -222,6 +296,8 @@ def readable_filter(actor: Actor) -> ColumnElement[bool]:
     """The SQL twin of may_read_denunciation: the cases whose subject the actor may search in."""
     resolving = aliased(Unit)
     resolving_id = func.coalesce(Case.assigned_unit_id, Case.received_unit_id)
+    if is_system(actor):
+        return Case.kind != "denunciation"
     if actor.role == Role.ADMIN:
         prefix = area_root_path(actor)
     elif actor.role == Role.LEADER:
@@ -252,6 +328,8 @@ def disclosure(actor: Actor, case: Case, *, case_page: bool) -> Disclosure:
 
 def identity_search_filter(actor: Actor) -> ColumnElement[bool]:
     """Cases whose petitioners' names the actor may search by: not other units' denunciations."""
+    if is_system(actor):
+        return Case.kind != "denunciation"
     if actor.role == Role.ADMIN:
         return true()
     return or_(
@@ -263,6 +341,8 @@ def identity_search_filter(actor: Actor) -> ColumnElement[bool]:
 
 def may_search_identity(actor: Actor, case: Case) -> bool:
     """The case-by-case twin of identity_search_filter: may the actor find this case by its petitioners?"""
+    if is_system(actor):
+        return case.kind != "denunciation"
     if actor.role == Role.ADMIN or case.kind != "denunciation":
         return True
     if case.assigned_unit_id is None:
@@ -288,7 +368,11 @@ def scope_allows(actor: Actor, case: Case, scope: Scope, board_unit_id: int | No
 
 
 def may_fire(actor: Actor, case: Case, trigger: Trigger, board_unit_id: int | None = None) -> bool:
-    """True when the actor's role and place allow `trigger` on `case` (the state is the engine's)."""
+    """True when the actor's role and place allow `trigger` on `case` (the state is the engine's).
+    The system fires only what the law does by itself (a decision becoming final, a transfer
+    when a unit closes): the triggers whose `who` names it."""
+    if is_system(actor):
+        return Role.SYSTEM in trigger.who
     if actor.role == Role.ADMIN:
         return can_act_in_area(actor, case)
     scope = trigger.who.get(Role(actor.role))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from tracker import clock, database
+from tracker.auth.policy import SYSTEM
 from tracker.demo.investment import add_investment_boards
 from tracker.demo.report_forms import add_report_forms_demo
 from tracker.demo.scenarios import PROVINCE_DEPARTMENT, DemoRun
@@ -72,9 +73,9 @@ def _reorganise(session: Session, tree: DemoTree, rng: random.Random, admin: Use
                                                              note="Chuyển về xã theo chính quyền hai cấp / handed to the commune"))
             moved.append(case.tracking_code)
         for suffix, heir in PROVINCE_DEPARTMENT.items():
-            moved += close_unit(session, None, f"{district.code}-{suffix}", on=reform, successor=heir).cases
-        moved += close_unit(session, None, f"{district.code}-MTTQ", on=reform, successor="TN-MTTQ").cases
-        moved += close_unit(session, None, district.code, on=reform, successor="TN", children_to="TN").cases
+            moved += close_unit(session, SYSTEM, f"{district.code}-{suffix}", on=reform, successor=heir).cases
+        moved += close_unit(session, SYSTEM, f"{district.code}-MTTQ", on=reform, successor="TN-MTTQ").cases
+        moved += close_unit(session, SYSTEM, district.code, on=reform, successor="TN", children_to="TN").cases
     session.flush()
     return moved
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from tracker.auth.policy import SYSTEM
 from tracker.models import Unit, User
 from tracker.schemas import UnitIn, UserIn
 from tracker.services.admin import create_unit, create_user, hash_password
@@ -37,7 +38,7 @@ class DemoTree:
     password_hash: str | None = None
 
     def add_unit(self, session: Session, code: str, name: str, kind: str, parent: str | None = None) -> Unit:
-        unit = create_unit(session, None, UnitIn(code=code, name=name, kind=kind, parent_code=parent))
+        unit = create_unit(session, SYSTEM, UnitIn(code=code, name=name, kind=kind, parent_code=parent))
         self.units[code] = unit
         {"district": self.districts, "commune": self.communes, "agency": self.agencies,
          "front_committee": self.boards, "inspection_board": self.boards}.get(kind, []).append(unit)
@@ -46,7 +47,7 @@ class DemoTree:
     def add_user(self, session: Session, username: str, role: str, unit_code: str, full_name: str) -> User:
         if self.password_hash is None:  # one Argon2 hash (half a second) for every demo user's one password
             self.password_hash = hash_password(PASSWORD)
-        user = create_user(session, None, UserIn(username=username, role=role, unit=unit_code, password=PASSWORD,
+        user = create_user(session, SYSTEM, UserIn(username=username, role=role, unit=unit_code, password=PASSWORD,
                                                  email=f"{username}@demo.gov.vn", full_name=full_name),
                            password_hash=self.password_hash)
         self.users.append(user)

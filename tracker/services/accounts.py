@@ -106,27 +106,27 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str, 
     return end_sessions(session, user.id, "password_changed", keep=keep)
 
 
-def managed_user(session: Session, actor: Actor | None, username: str) -> User:
+def managed_user(session: Session, actor: Actor, username: str) -> User:
     """A user of the administrator's area (404 elsewhere, 403 for anyone but an administrator)."""
     return _managed_user(session, actor, username)
 
 
-def _managed_user(session: Session, actor: Actor | None, username: str) -> User:
+def _managed_user(session: Session, actor: Actor, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or (actor is not None and not policy.unit_in_area(actor, user.unit)):
+    if user is None or (not policy.unit_in_area(actor, user.unit)):
         raise NotFound(f"Không có người dùng {username} / no user {username}")
-    if actor is not None and not policy.may_manage_user(actor, user):
+    if not policy.may_manage_user(actor, user):
         raise Forbidden("Chỉ quản trị viên / administrators only")
     return user
 
 
-def revoke_sessions(session: Session, actor: Actor | None, username: str) -> int:
-    """An administrator (or the operator, `actor` None) ends every session of a user of their area."""
+def revoke_sessions(session: Session, actor: Actor, username: str) -> int:
+    """An administrator (or the operator, policy.SYSTEM) ends every session of a user of their area."""
     user = _managed_user(session, actor, username)
     return end_sessions(session, user.id, "revoked")
 
 
-def deactivate_user(session: Session, actor: Actor | None, username: str) -> User:
+def deactivate_user(session: Session, actor: Actor, username: str) -> User:
     """An administrator (or the operator) deactivates a user of their area: every session ends
     and their tokens sign no one in from then on."""
     user = _managed_user(session, actor, username)

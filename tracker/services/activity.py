@@ -19,7 +19,6 @@ from tracker.schemas import DialogueIn, OpinionIn, PlanIn, RecommendationIn, Sup
 from tracker.services.cases import add_petitioners, new_case
 from tracker.services.common import case_unit, effective_date, engine_for, get_or_404, unit_by_code
 from tracker.services.errors import ENGINE_REFUSALS, Conflict, Forbidden, NotFound, Refused, from_workflow
-from workflows.definitions.base import Role
 
 T = TypeVar("T")
 
@@ -118,10 +117,8 @@ def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Sup
     if not board.is_board:
         raise Refused("Đơn vị giám sát phải là Ban giám sát / the board unit must be a supervisory board (front committee, "
                       "inspection board or investment supervision board)", {"fields": {"board_unit": "not a board"}})
-    if actor.role == Role.SUPERVISOR and board.id != actor.unit.id:
+    if not policy.may_supervise_for(actor, board):
         raise Forbidden("Chỉ mở giám sát cho Ban của mình / you may open supervisions for your own board only")
-    if actor.role == Role.ADMIN and not policy.unit_in_area(actor, board):
-        raise Forbidden("Đơn vị ngoài phạm vi / outside your jurisdiction")
     started = effective_date(data.started_on, field="started_on")
     supervision = Supervision(board_unit=board, subject=data.subject, started_on=started, ended_on=data.ended_on,
                               findings=data.findings, created_by_id=actor.id)
@@ -163,9 +160,7 @@ def issue_recommendation(session: Session, actor: Actor, supervision_id: int, da
     project's supervision, the project's investor), state `issued`."""
     _require(actor, Operation.ISSUE_RECOMMENDATION, "kiến nghị / issue recommendations")
     supervision = session.get(Supervision, supervision_id)
-    if supervision is None or not (
-        supervision.board_unit_id == actor.unit.id or (actor.role == Role.ADMIN and policy.unit_in_area(actor, supervision.board_unit))
-    ):
+    if supervision is None or not policy.may_supervise_for(actor, supervision.board_unit):
         raise NotFound("Không tìm thấy cuộc giám sát / supervision not found")
     addressee = _addressee(session, supervision, data.addressee_unit)
     board = supervision.board_unit

@@ -20,7 +20,7 @@ from tracker.acts import context as act_context
 from tracker.acts import render
 from tracker.acts.catalog import BY_KEY, KEYS, Act, version_for
 from tracker.auth import policy
-from tracker.auth.policy import Actor, Operation
+from tracker.auth.policy import Actor
 from tracker.files.storage import Storage
 from tracker.models import Case, Document, HistoryEntry, Supervision, Unit
 from tracker.models.acts import ActRegister, IssuedAct
@@ -29,7 +29,6 @@ from tracker.services.common import effective_date, working_calendar
 from tracker.services.documents import store_case_file
 from tracker.services.errors import Forbidden, NotFound, Refused
 from tracker.services.history import append_entry
-from workflows.definitions.base import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -63,7 +62,7 @@ def _authorise(session: Session, actor: Actor, case: Case, act: Act) -> None:
         raise Refused(f"Văn bản này không dùng cho loại hồ sơ {case.kind} / this act is not made for a {case.kind}",
                       {"kinds": list(act.kinds)}, code="act_not_for_kind")
     if act.step == "intake":
-        allowed = policy.may(actor, Operation.INTAKE) or actor.role == Role.LEADER
+        allowed = policy.may_draft_intake_act(actor)
     else:
         trigger = case.workflow.trigger(act.step) or case.workflow.trigger("resolve")
         allowed = trigger is not None and policy.may_fire(actor, case, trigger, _board_of(session, case))
@@ -77,7 +76,7 @@ def _authorise(session: Session, actor: Actor, case: Case, act: Act) -> None:
 
 
 def _issuer(actor: Actor, case: Case, act: Act) -> Unit:
-    if actor.role != Role.ADMIN:
+    if not policy.acts_for_all_units(actor):
         return actor.unit
     return case.received_unit if act.step in ("intake", "file", "forward", "guide", "urge") else case.resolving_unit
 

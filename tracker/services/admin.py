@@ -39,21 +39,20 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _require_admin(actor: Actor | None, operation: Operation = Operation.CREATE_UNIT) -> None:
-    # None is the operator at the command line, who owns the machine.
-    if actor is not None and not policy.may(actor, operation):
+def _require_admin(actor: Actor, operation: Operation = Operation.CREATE_UNIT) -> None:
+    if not policy.may(actor, operation):
         raise Forbidden("Chỉ quản trị viên / administrators only")
 
 
-def create_unit(session: Session, actor: Actor | None, data: UnitIn) -> Unit:
+def create_unit(session: Session, actor: Actor, data: UnitIn) -> Unit:
     """Add a unit under its parent (the first unit, a province, has none)."""
     _require_admin(actor)
     if session.scalar(select(Unit.id).where(Unit.code == data.code)):
         raise Conflict(f"Mã đơn vị {data.code} đã có / unit code {data.code} exists", code="duplicate")
     parent = unit_by_code(session, data.parent_code, field="parent_code") if data.parent_code else None
-    if actor is not None and parent is None and data.kind == "province":
+    if parent is None and data.kind == "province" and not policy.may_create_unit_under(actor, None):
         raise Forbidden("Chỉ quản trị viên quốc gia tạo tỉnh / only the national administrator creates a province")
-    if actor is not None and parent is not None and not policy.may_create_unit_under(actor, parent):
+    if parent is not None and not policy.may_create_unit_under(actor, parent):
         raise Forbidden("Đơn vị cha ngoài phạm vi / the parent unit is outside your jurisdiction")
     if parent is None and data.kind != "province":
         raise Refused("Chỉ cấp tỉnh không có đơn vị cha / only a province has no parent", {"fields": {"parent_code": "required"}})
@@ -145,14 +144,14 @@ def check_password(user: User, password: str) -> bool:
         return False
 
 
-def create_user(session: Session, actor: Actor | None, data: UserIn, *, password_hash: str | None = None) -> User:
+def create_user(session: Session, actor: Actor, data: UserIn, *, password_hash: str | None = None) -> User:
     """Add a user with a role at a unit. `password_hash`: the Argon2 hash of `data.password`
     made already (the demo's users share one password: one slow hash, not one per user)."""
     _require_admin(actor, Operation.CREATE_USER)
     if session.scalar(select(User.id).where(User.username == data.username)):
         raise Conflict(f"Tên đăng nhập {data.username} đã có / username {data.username} exists", code="duplicate")
     unit = unit_by_code(session, data.unit, field="unit")
-    if actor is not None and not policy.unit_in_area(actor, unit):
+    if not policy.unit_in_area(actor, unit):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction")
     if (weak := passwords.problem(data.password, data.username)) is not None:
         raise Refused(weak, {"fields": {"password": weak}})
@@ -194,7 +193,7 @@ class CalendarChange:
     recount: Recount
 
 
-def _check_new_day(session: Session, actor: Actor | None, day: dt.date, kind: str) -> None:
+def _check_new_day(session: Session, actor: Actor, day: dt.date, kind: str) -> None:
     _require_admin(actor)
     if kind not in ("day_off", "working_day"):
         raise Refused("Loại ngày không hợp lệ / kind must be day_off or working_day")
@@ -206,7 +205,7 @@ def _check_new_day(session: Session, actor: Actor | None, day: dt.date, kind: st
         raise Refused(f"Ngày {day:%d/%m/%Y} đã là {already} already", {"fields": {"day": kind}})
 
 
-def preview_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str) -> Recount:
+def preview_calendar_day(session: Session, actor: Actor, day: dt.date, kind: str) -> Recount:
     """What adding the override would do to the due dates of open cases; nothing is written."""
     _check_new_day(session, actor, day, kind)
     current = working_calendar(session)
@@ -217,11 +216,11 @@ def preview_calendar_day(session: Session, actor: Actor | None, day: dt.date, ki
     return preview_recount(session, calendar, day)
 
 
-def add_calendar_day(session: Session, actor: Actor | None, day: dt.date, kind: str, note: str) -> CalendarChange:
+def add_calendar_day(session: Session, actor: Actor, day: dt.date, kind: str, note: str) -> CalendarChange:
     """Record an extra day off or a make-up working day (one entry per date), and recount the
     due dates of the open cases whose periods span it."""
     _check_new_day(session, actor, day, kind)
-    row = CalendarOverride(day=day, kind=kind, note=note, created_by_id=actor.id if actor else None)
+    row = CalendarOverride(day=day, kind=kind, note=note, created_by_id=actor.id)
     session.add(row)
     session.flush()
     return CalendarChange(row, recount_due_dates(session, actor, day))
@@ -232,7 +231,7 @@ def list_calendar_days(session: Session) -> list[CalendarOverride]:
     return list(session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)))
 
 
-def _override(session: Session, actor: Actor | None, day: dt.date) -> CalendarOverride:
+def _override(session: Session, actor: Actor, day: dt.date) -> CalendarOverride:
     _require_admin(actor)
     row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if row is None:
@@ -240,7 +239,7 @@ def _override(session: Session, actor: Actor | None, day: dt.date) -> CalendarOv
     return row
 
 
-def preview_calendar_removal(session: Session, actor: Actor | None, day: dt.date) -> Recount:
+def preview_calendar_removal(session: Session, actor: Actor, day: dt.date) -> Recount:
     """What removing the override of `day` would do to the due dates of open cases; nothing is written."""
     row = _override(session, actor, day)
     current = working_calendar(session)
@@ -249,7 +248,7 @@ def preview_calendar_removal(session: Session, actor: Actor | None, day: dt.date
     return preview_recount(session, calendar, day)
 
 
-def remove_calendar_day(session: Session, actor: Actor | None, day: dt.date) -> Recount:
+def remove_calendar_day(session: Session, actor: Actor, day: dt.date) -> Recount:
     """Remove the override of `day` (the day is as the law's calendar has it again), and recount
     the due dates of the open cases whose periods span it."""
     session.delete(_override(session, actor, day))

@@ -38,7 +38,7 @@ from tracker.services.history import append_entry
 from tracker.services.outbox import notify_unit
 from tracker.text import fold
 from workflows import definitions
-from workflows.definitions.base import Effect, Flags, Role, Trigger, UnitTarget
+from workflows.definitions.base import Effect, Flags, Trigger, UnitTarget
 from workflows.engine import Step, WorkflowError
 
 
@@ -188,7 +188,7 @@ def _resolve_target_unit(session: Session, actor: Actor, case: Case, trigger: Tr
         case UnitTarget.ELSEWHERE if not same_province(target, case.resolving_unit):
             raise Refused("Chỉ chuyển đơn trong tỉnh; ngoài tỉnh thì hướng dẫn / forward only within the province; "
                           "guide the citizen to a body elsewhere", {"fields": {"unit": "outside the province"}})
-        case UnitTarget.IN_AREA if not policy.unit_in_area(actor, target) and actor.role != Role.ADMIN:
+        case UnitTarget.IN_AREA if not policy.may_name_unit(actor, target):
             raise Refused("Đơn vị ngoài phạm vi / that unit is outside your area", {"fields": {"unit": "outside your area"}})
         case UnitTarget.SUCCESSOR if target.id == case.resolving_unit.id:
             raise Refused("Hồ sơ đã ở đơn vị này / the case is already at that unit", {"fields": {"unit": "same unit"}})
@@ -246,7 +246,7 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
     procedure.check_before(session, case, spec)
     effective_on = effective_date(data.effective_on, not_before=case.last_effective_on)
     try:
-        step = engine.fire(case, data.trigger, role=actor.role, effective_on=effective_on, data=data.data,
+        step = engine.fire(case, data.trigger, effective_on=effective_on, data=data.data,
                            overrides=_overrides_for(session, case, spec, data))
     except ENGINE_REFUSALS as error:
         raise from_workflow(error) from error
@@ -256,16 +256,15 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
     return record_step(session, actor, case, step, target, note=data.note)
 
 
-def record_step(session: Session, actor: Actor | None, case: Case, step: Step, target: Unit | None, *,
+def record_step(session: Session, actor: Actor, case: Case, step: Step, target: Unit | None, *,
                 note: str | None = None) -> Case:
     """Write a step the engine allowed: the case (version + 1), its declared effects, one history
-    entry and the outbox rows. `actor` None is the system (the sweep, a unit's closing)."""
+    entry and the outbox rows. `actor` is policy.SYSTEM for the sweep and a unit's closing."""
     from_state = case.state
     apply_step(case, step, target)
     if Effect.RECORD_DECISION in step.effects:
         _record_decision(session, case, step)
     if Effect.OPEN_LINKED_CASE in step.effects:
-        assert actor is not None, "a citizen's request is recorded by a person"
         _open_next_round(session, actor, case, target, step)
     recorded = procedure.recorded_with(session, case, step)
     case.version += 1
@@ -282,11 +281,15 @@ def fire_as_system(session: Session, case: Case, trigger: str, effective_on: dt.
     """Fire a trigger the law itself (or an administrator's command line) performs, e.g. closing a
     decision that became final: no user's jurisdiction is checked; the workflow must name the
     system among who may fire it."""
+    spec = case.workflow.trigger(trigger)
+    if spec is not None and not policy.may_fire(policy.SYSTEM, case, spec):
+        raise Forbidden(f"Hệ thống không thực hiện {trigger} / the system does not fire {trigger}", {"trigger": trigger},
+                        code="role_not_allowed")
     try:
-        step = engine_for(session).fire(case, trigger, role=Role.SYSTEM, effective_on=effective_on, data=data)
+        step = engine_for(session).fire(case, trigger, effective_on=effective_on, data=data)
     except WorkflowError as error:
         raise from_workflow(error) from error
-    return record_step(session, None, case, step, target, note=note)
+    return record_step(session, policy.SYSTEM, case, step, target, note=note)
 
 
 def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: TransitionIn) -> dict[str, int]:
@@ -385,7 +388,7 @@ def view_case(session: Session, actor: Actor, case_id: int, *, today: dt.date | 
         append_entry(session, case, trigger="view_identity", from_state=case.state, actor=actor,
                      effective_on=clock.today(), note="Xem thông tin người tố cáo / viewed the denouncer's identity")
         session.flush()
-    triggers = [t.name for t in engine_for(session).available(case, actor.role) if policy.may_fire(actor, case, t, board)]
+    triggers = [t.name for t in engine_for(session).triggers_from(case) if policy.may_fire(actor, case, t, board)]
     history = list(session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.seq)))
     return CaseView(case, identity, triggers, history, case.is_overdue(today or clock.today()))
 

@@ -51,13 +51,13 @@ def _new_key() -> str:
     return uuid.uuid4().hex
 
 
-def store_case_file(session: Session, actor: Actor | None, storage: Storage, case: Case, *, kind: str, filename: str,
+def store_case_file(session: Session, actor: Actor, storage: Storage, case: Case, *, kind: str, filename: str,
                     media_type: str, size: int, sha256: str, source: BinaryIO, note: str | None = None) -> Document:
     """Store bytes already checked as a document of `case`, with its history entry. Used by
     uploads and by the acts the tracker issues; authorisation is the caller's."""
     _check_kind(kind)
     document = Document(case_id=case.id, kind=kind, filename=filename, media_type=media_type, size=size, sha256=sha256,
-                        storage_key=_new_key(), added_by_id=actor.id if actor else None, added_at=clock.now())
+                        storage_key=_new_key(), added_by_id=actor.id, added_at=clock.now())
     session.add(document)
     session.flush()
     # The name stays out of the history: a denouncer's file name may carry their name.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workflows.engine import RoleNotAllowed, WorkflowError
+from workflows.engine import WorkflowError
 from workflows.rules import RuleSetError
 
 # What the engine raises when it refuses: a step, or a date no rule set covers.
@@ -74,6 +74,4 @@ def from_workflow(error: WorkflowError | RuleSetError) -> ServiceError:
     """The service error for an engine refusal."""
     if isinstance(error, RuleSetError):
         return Refused(f"Không có quy định áp dụng cho ngày này / {error}", {"rule_set": "none in force"})
-    if isinstance(error, RoleNotAllowed):
-        return Forbidden(error.message, error.details, code=error.code)
     return Refused(error.message, error.details, code=error.code)

@@ -110,13 +110,13 @@ def mark_read(session: Session, actor: Actor, item_id: int) -> InboxEntry:
 
 # -- administrators: deliveries that did not go --------------------------------------------------
 
-def _require_admin(actor: Actor | None) -> None:
-    if actor is not None and not policy.may(actor, Operation.MANAGE_OUTBOX):
+def _require_admin(actor: Actor) -> None:
+    if not policy.may(actor, Operation.MANAGE_OUTBOX):
         raise Forbidden("Chỉ quản trị viên / administrators only")
 
 
-def undelivered(session: Session, actor: Actor | None, *, status: str = "failed", limit: int = 200) -> list[OutboxMessage]:
-    """Rows that failed (or were skipped, or are still pending), newest first; `actor` None is the CLI."""
+def undelivered(session: Session, actor: Actor, *, status: str = "failed", limit: int = 200) -> list[OutboxMessage]:
+    """Rows that failed (or were skipped, or are still pending), newest first; the CLI passes policy.SYSTEM."""
     _require_admin(actor)
     if status not in ("failed", "skipped", "pending"):
         raise BadRequest("Trạng thái không hợp lệ / unknown status", {"fields": {"status": "failed, skipped or pending"}})
@@ -124,7 +124,7 @@ def undelivered(session: Session, actor: Actor | None, *, status: str = "failed"
                                 .order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
-def retry(session: Session, actor: Actor | None, row_ids: list[int]) -> list[OutboxMessage]:
+def retry(session: Session, actor: Actor, row_ids: list[int]) -> list[OutboxMessage]:
     """Send failed or skipped rows again: back to pending with a fresh count of attempts,
     handed to delivery after the commit. People already reached are not sent it twice."""
     _require_admin(actor)

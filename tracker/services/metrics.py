@@ -1,6 +1,6 @@
 """Metrics, drill-down and reporting periods (DOMAIN.md §7, §8), for the API, the pages and the
 CLI alike. Figures are read-only: any user may compute them for a unit in their area; an
-actor of None is the operator at the command line.
+the operator at the command line acts as policy.SYSTEM.
 """
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ from tracker.metrics.scope import UnitRef, root_values, unit_rows
 from tracker.models import Unit
 from tracker.services.common import unit_by_code
 from tracker.services.errors import BadRequest, Forbidden, Refused
-from workflows.definitions.base import Role
 
 MAX_PER_PAGE = 500
 EXPORT_BATCH = 1000
@@ -45,10 +44,10 @@ ITEM_TYPES: dict[str, type] = {"case": CaseItem, "dialogue": SessionItem, "plan"
                                "unit": UnitItem}
 
 
-def unit_for(session: Session, actor: Actor | None, unit_code: str) -> Unit:
+def unit_for(session: Session, actor: Actor, unit_code: str) -> Unit:
     """The unit named `unit_code` if it lies in the actor's area (403 otherwise)."""
     unit = unit_by_code(session, unit_code, field="unit")
-    if actor is not None and not policy.unit_in_area(actor, unit):
+    if not policy.unit_in_area(actor, unit):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction", {"fields": {"unit": "outside"}})
     return unit
 
@@ -59,7 +58,7 @@ def _window(session: Session, date_from: dt.date, date_to: dt.date) -> Window:
     return Window.of(date_from, date_to, session.get_bind().dialect.name)
 
 
-def metrics(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def metrics(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
             subunits: bool = True) -> Metrics:
     """Every figure of API.md's metrics section for a unit (with its tree when `subunits`) over
     [date_from, date_to], with one row for the unit's own records and, with subunits, one row
@@ -84,7 +83,7 @@ def months_of(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, dt.da
     return spans
 
 
-def monthly(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def monthly(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
             subunits: bool = True) -> list[Metrics]:
     """The figures of each calendar month of [date_from, date_to] (the last MAX_MONTHS months of
     a longer range), for the month-by-month trend: each month is counted as `metrics` counts a
@@ -152,7 +151,7 @@ class _Drill:
     params: dict[str, object]
 
 
-def _drill(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date, subunits: bool,
+def _drill(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date, subunits: bool,
            group: str, figure: str, row_unit: str | None) -> _Drill:
     unit = unit_for(session, actor, unit_code)
     window = _window(session, date_from, date_to)
@@ -162,7 +161,7 @@ def _drill(session: Session, actor: Actor | None, unit_code: str, date_from: dt.
     return _Drill(found, unit, row, window, statement, root_values(unit))
 
 
-def drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def drilldown(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
               subunits: bool, group: str, figure: str, page: int = 1, per_page: int = 50,
               row_unit: str | None = None) -> Drilldown:
     """The records behind one count of `metrics(...)` with the same arguments: the totals' count,
@@ -179,7 +178,7 @@ def drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: 
     return Drilldown(d.figure, unit, row, d.window.start, d.window.end, subunits, total, page, per_page, items)
 
 
-def drilldown_items(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def drilldown_items(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
                     subunits: bool, group: str, figure: str, row_unit: str | None = None) -> tuple[Figure, Iterator[Item]]:
     """Every record behind a count, read in batches (for exports of any size)."""
     d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
@@ -192,7 +191,7 @@ def drilldown_items(session: Session, actor: Actor | None, unit_code: str, date_
     return d.figure, stream()
 
 
-def drilldown_rows(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def drilldown_rows(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
                    subunits: bool, group: str, figure: str,
                    row_unit: str | None = None) -> tuple[Figure, list[str], Iterator[Sequence[object]]]:
     """Every record behind a count as plain rows, for an export of any size: the figure, the
@@ -259,7 +258,7 @@ def _dated(value: Any) -> Any:
     return _plain(value)
 
 
-def records(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date, subunits: bool,
+def records(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date, subunits: bool,
             group: str, figure: str, *, today: dt.date, page: int = 1, per_page: int = 50,
             row_unit: str | None = None) -> Records:
     """One page of the records behind a count of `metrics(...)`, numbered, units by name, cases
@@ -278,7 +277,7 @@ def records(session: Session, actor: Actor | None, unit_code: str, date_from: dt
     return Records(d.figure, unit, row, d.window.start, d.window.end, total, page, per_page, columns, rows)
 
 
-def all_records(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def all_records(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
                 subunits: bool, group: str, figure: str, *, today: dt.date,
                 row_unit: str | None = None) -> tuple[Figure, tuple[str, ...], Iterator[tuple[int, tuple[object, ...]]]]:
     """Every record behind a count as `records` lists them, numbered, read in batches through a
@@ -326,7 +325,7 @@ def official_periods(session: Session, unit: Unit) -> OfficialPeriods:
     return OfficialPeriods.from_settings(province_of(session, unit).settings)
 
 
-def period_for(session: Session, actor: Actor | None, unit_code: str, token: str, default_scheme: str = CALENDAR) -> Period:
+def period_for(session: Session, actor: Actor, unit_code: str, token: str, default_scheme: str = CALENDAR) -> Period:
     """The period a token names for a unit, with its province's official presets."""
     unit = unit_for(session, actor, unit_code)
     try:
@@ -338,8 +337,8 @@ def period_for(session: Session, actor: Actor | None, unit_code: str, token: str
         raise refusal(str(error), {"fields": {"period": token}}) from error
 
 
-def _province_for_admin(session: Session, actor: Actor | None, province_code: str) -> Unit:
-    if actor is not None and actor.role != Role.ADMIN:
+def _province_for_admin(session: Session, actor: Actor, province_code: str) -> Unit:
+    if not policy.may_set_reporting_periods(actor):
         raise Forbidden("Chỉ quản trị viên / administrators only")
     province = unit_for(session, actor, province_code)
     if province.parent_id is not None:
@@ -359,7 +358,7 @@ def _store(province: Unit, periods: OfficialPeriods) -> OfficialPeriods:
     return periods
 
 
-def set_reporting_period(session: Session, actor: Actor | None, province_code: str, preset: str, start: str,
+def set_reporting_period(session: Session, actor: Actor, province_code: str, preset: str, start: str,
                          end: str) -> OfficialPeriods:
     """Set one official preset of a province ("Q1", "H1"... from "MM-DD" to "MM-DD"), or with
     preset "M" the day monthly data start (e.g. start "20": the 20th of the month before)."""
@@ -379,7 +378,7 @@ def set_reporting_period(session: Session, actor: Actor | None, province_code: s
     return result
 
 
-def reset_reporting_periods(session: Session, actor: Actor | None, province_code: str) -> OfficialPeriods:
+def reset_reporting_periods(session: Session, actor: Actor, province_code: str) -> OfficialPeriods:
     """Go back to the periods of TT 02/2021/TT-TTCP."""
     province = _province_for_admin(session, actor, province_code)
     result = _store(province, OfficialPeriods())

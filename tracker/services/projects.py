@@ -42,11 +42,11 @@ def _investor_unit(session: Session, code: str, unit: Unit) -> Unit:
     return investor
 
 
-def create_project(session: Session, actor: Actor | None, data: ProjectIn) -> Project:
+def create_project(session: Session, actor: Actor, data: ProjectIn) -> Project:
     """Record an investment project of a commune (the commune, its agencies, administrators; None
     is the operator at the command line)."""
     unit = _project_unit(session, data.unit)
-    if actor is not None and not policy.may_record_project(actor, unit):
+    if not policy.may_record_project(actor, unit):
         raise Forbidden("Chỉ xã, cơ quan của xã và quản trị viên ghi dự án của xã / only the commune, its agencies and "
                         "administrators record its projects", {"fields": {"unit": "not yours"}})
     investor_unit = _investor_unit(session, data.investor_unit, unit) if data.investor_unit else None
@@ -55,7 +55,7 @@ def create_project(session: Session, actor: Actor | None, data: ProjectIn) -> Pr
     status = data.status or ("in_progress" if data.started_on and data.started_on <= clock.today() else "preparing")
     project = Project(unit=unit, name=data.name, investor=data.investor, investor_unit=investor_unit, location=data.location,
                       budget_vnd=data.budget_vnd, started_on=data.started_on,
-                      planned_completion_on=data.planned_completion_on, status=status, created_by_id=actor.id if actor else None)
+                      planned_completion_on=data.planned_completion_on, status=status, created_by_id=actor.id)
     session.add(project)
     try:
         with session.begin_nested():

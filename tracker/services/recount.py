@@ -97,7 +97,7 @@ def preview_recount(session: Session, calendar: WorkingCalendar, day: dt.date) -
                          for case, facts in moving if case.due_on is not None], unresolved)
 
 
-def recount_due_dates(session: Session, actor: Actor | None, day: dt.date) -> Recount:
+def recount_due_dates(session: Session, actor: Actor, day: dt.date) -> Recount:
     """Recount every open case whose period may span `day`, after `day` changed kind."""
     moving, unresolved = _replayed(session, engine_for(session), day)
     result = Recount(day, unresolved=unresolved)

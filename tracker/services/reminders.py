@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import clock
+from tracker.auth import policy
 from tracker.models import Case, HistoryEntry, OutboxMessage
 from tracker.services import outbox
 from tracker.services.cases import overdue_clause
@@ -76,7 +77,7 @@ def escalate_overdue(session: Session, on: dt.date) -> int:
             continue
         rows = outbox.overdue(session, case, level, days_late)
         told = sorted({row.recipient_unit_id for row in rows if row.recipient_unit_id is not None})
-        append_entry(session, case, trigger="escalate", from_state=case.state, actor=None, effective_on=on,
+        append_entry(session, case, trigger="escalate", from_state=case.state, actor=policy.SYSTEM, effective_on=on,
                      note=f"Báo cáo quá hạn lần {level} / overdue escalation, level {level}",
                      data={"level": level, "due_on": case.due_on, "days_late": days_late, "units": told})
         escalated += 1

@@ -44,15 +44,15 @@ def _not_final() -> ColumnElement[bool]:
                  for w in definitions.ALL])
 
 
-def close_unit(session: Session, actor: Actor | None, code: str, *, on: dt.date, successor: str,
+def close_unit(session: Session, actor: Actor, code: str, *, on: dt.date, successor: str,
                children_to: str | None = None) -> Closing:
-    """Close unit `code` on `on`; its open cases and its users go to `successor`. `actor` None is
-    the operator at the command line."""
-    if actor is not None and not policy.may(actor, Operation.CREATE_UNIT):
+    """Close unit `code` on `on`; its open cases and its users go to `successor`. The operator at
+    the command line acts as policy.SYSTEM."""
+    if not policy.may(actor, Operation.CREATE_UNIT):
         raise Forbidden("Chỉ quản trị viên / administrators only")
     unit = unit_by_code(session, code, field="code")
     heir = unit_by_code(session, successor, field="successor")
-    if actor is not None and not (policy.unit_in_area(actor, unit) and policy.unit_in_area(actor, heir)):
+    if not (policy.unit_in_area(actor, unit) and policy.unit_in_area(actor, heir)):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction")
     on = effective_date(on, field="on")
     if unit.closed_on is not None:

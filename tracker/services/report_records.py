@@ -49,25 +49,24 @@ REQUIRED_BY = {"recovered_money_vnd": "recovered_money_vnd", "recovered_land_m2"
                "returned_money_vnd": "returned_money_vnd", "returned_land_m2": "returned_land_m2"}
 
 
-def _require(actor: Actor | None, operation: Operation, what: str) -> None:
-    # None is the operator at the command line, who may do anything (as in tracker.services.admin).
-    if actor is not None and not policy.may(actor, operation):
+def _require(actor: Actor, operation: Operation, what: str) -> None:
+    if not policy.may(actor, operation):
         raise Forbidden(f"Vai trò {actor.role} không được {what} / role {actor.role} may not {what}")
 
 
-def _in_area(actor: Actor | None, unit: Unit) -> bool:
-    return actor is None or policy.unit_in_area(actor, unit)
+def _in_area(actor: Actor, unit: Unit) -> bool:
+    return policy.unit_in_area(actor, unit)
 
 
-def _area_path(actor: Actor | None) -> str:
-    return "" if actor is None else policy.area_root_path(actor)
+def _area_path(actor: Actor) -> str:
+    return policy.area_root_path(actor)
 
 
-def _actor_id(actor: Actor | None) -> int | None:
-    return None if actor is None else actor.id
+def _actor_id(actor: Actor) -> int | None:
+    return actor.id
 
 
-def _unit_in_area(session: Session, actor: Actor | None, code: str) -> Unit:
+def _unit_in_area(session: Session, actor: Actor, code: str) -> Unit:
     unit = unit_by_code(session, code)
     if not _in_area(actor, unit):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction", {"fields": {"unit": "outside"}})
@@ -84,16 +83,16 @@ def _flush_unique(session: Session, row: object, message: str) -> None:
         raise Conflict(message) from error
 
 
-def _case_in_area(session: Session, actor: Actor | None, case_id: int) -> Case:
+def _case_in_area(session: Session, actor: Actor, case_id: int) -> Case:
     case = session.get(Case, case_id)
-    if case is None or (actor is not None and not policy.can_view(actor, case)):
+    if case is None or (not policy.can_view(actor, case)):
         raise NotFound("Không tìm thấy hồ sơ / case not found")
     return case
 
 
 # -- 01/TCD: leaders' reception days -------------------------------------------------------------
 
-def schedule_reception_day(session: Session, actor: Actor | None, data: AnnouncedDayIn) -> ReceptionDay:
+def schedule_reception_day(session: Session, actor: Actor, data: AnnouncedDayIn) -> ReceptionDay:
     """A day of the head's (or an authorised person's) reception on a unit's schedule (the record
     of tracker.services.reception), with `announced_on` when it was made public (only announced
     days count in 01/TCD)."""
@@ -108,7 +107,7 @@ def schedule_reception_day(session: Session, actor: Actor | None, data: Announce
     return day
 
 
-def announce_reception_day(session: Session, actor: Actor | None, day_id: int, data: AnnouncementIn) -> ReceptionDay:
+def announce_reception_day(session: Session, actor: Actor, day_id: int, data: AnnouncementIn) -> ReceptionDay:
     """Record that a scheduled day was publicly announced (on or before the day)."""
     _require(actor, Operation.SCHEDULE_RECEPTION, "lập lịch tiếp công dân / schedule reception days")
     day = get_or_404(session, ReceptionDay, day_id, "ngày tiếp / reception day")
@@ -122,7 +121,7 @@ def announce_reception_day(session: Session, actor: Actor | None, day_id: int, d
     return day
 
 
-def list_reception_days(session: Session, actor: Actor | None, unit_code: str | None, date_from: dt.date | None,
+def list_reception_days(session: Session, actor: Actor, unit_code: str | None, date_from: dt.date | None,
                         date_to: dt.date | None) -> list[ReceptionDay]:
     """The reception days of a unit's tree (default: the actor's area), in date order."""
     prefix = _area_path(actor) if not unit_code else _unit_in_area(session, actor, unit_code).path
@@ -136,7 +135,7 @@ def list_reception_days(session: Session, actor: Actor | None, unit_code: str | 
 
 # -- 02/XLD: eligibility reviews -------------------------------------------------------------------
 
-def record_review(session: Session, actor: Actor | None, case_id: int, data: ReviewIn) -> EligibilityReview:
+def record_review(session: Session, actor: Actor, case_id: int, data: ReviewIn) -> EligibilityReview:
     """Record that the unit processing a petition found it eligible and within its competence;
     acceptance is then decided by `accept` (or `file` as time-barred / already final)."""
     _require(actor, Operation.REVIEW_ELIGIBILITY, "xem xét điều kiện xử lý đơn / review a petition")
@@ -155,7 +154,7 @@ def record_review(session: Session, actor: Actor | None, case_id: int, data: Rev
     return review
 
 
-def review_of(session: Session, actor: Actor | None, case_id: int) -> EligibilityReview | None:
+def review_of(session: Session, actor: Actor, case_id: int) -> EligibilityReview | None:
     """The petition's review at the unit now processing it, if any."""
     case = _case_in_area(session, actor, case_id)
     return session.scalar(select(EligibilityReview).where(EligibilityReview.case_id == case.id,
@@ -164,7 +163,7 @@ def review_of(session: Session, actor: Actor | None, case_id: int) -> Eligibilit
 
 # -- 05/KQTH: execution ----------------------------------------------------------------------------
 
-def _decision_to_execute(session: Session, actor: Actor | None, case_id: int) -> tuple[Case, Decision]:
+def _decision_to_execute(session: Session, actor: Actor, case_id: int) -> tuple[Case, Decision]:
     case = _case_in_area(session, actor, case_id)
     if case.kind not in EXECUTED_KINDS:
         raise Refused("Chỉ thi hành quyết định giải quyết khiếu nại, kết luận tố cáo / only complaint decisions and "
@@ -175,7 +174,7 @@ def _decision_to_execute(session: Session, actor: Actor | None, case_id: int) ->
     return case, decision
 
 
-def record_execution(session: Session, actor: Actor | None, case_id: int, data: ExecutionIn) -> ExecutionRecord:
+def record_execution(session: Session, actor: Actor, case_id: int, data: ExecutionIn) -> ExecutionRecord:
     """One dated step of executing the case's decision: what was recovered or returned, who was
     disciplined or prosecuted; `finished` when execution is complete (nothing may follow)."""
     _require(actor, Operation.RECORD_EXECUTION, "ghi kết quả thi hành / record execution")
@@ -201,7 +200,7 @@ def record_execution(session: Session, actor: Actor | None, case_id: int, data: 
     return record
 
 
-def executions_of(session: Session, actor: Actor | None, case_id: int) -> list[ExecutionRecord]:
+def executions_of(session: Session, actor: Actor, case_id: int) -> list[ExecutionRecord]:
     """The execution records of the case's latest decision, in date order."""
     _, decision = _decision_to_execute(session, actor, case_id)
     return list(session.scalars(select(ExecutionRecord).where(ExecutionRecord.decision_id == decision.id)
@@ -210,7 +209,7 @@ def executions_of(session: Session, actor: Actor | None, case_id: int) -> list[E
 
 # -- 06/QLKNTC: documents, training, responsibility inspections -------------------------------------------
 
-def record_document(session: Session, actor: Actor | None, data: DocumentIn) -> ManagementDocument:
+def record_document(session: Session, actor: Actor, data: DocumentIn) -> ManagementDocument:
     """A managing or guiding document the unit issued, amended or repealed."""
     _require(actor, Operation.RECORD_MANAGEMENT, "ghi công tác quản lý / record management work")
     unit = _unit_in_area(session, actor, data.unit)
@@ -221,7 +220,7 @@ def record_document(session: Session, actor: Actor | None, data: DocumentIn) -> 
     return document
 
 
-def record_training(session: Session, actor: Actor | None, data: TrainingIn) -> TrainingSession:
+def record_training(session: Session, actor: Actor, data: TrainingIn) -> TrainingSession:
     """A training, dissemination or legal-education session the unit held."""
     _require(actor, Operation.RECORD_MANAGEMENT, "ghi công tác quản lý / record management work")
     unit = _unit_in_area(session, actor, data.unit)
@@ -232,7 +231,7 @@ def record_training(session: Session, actor: Actor | None, data: TrainingIn) -> 
     return training
 
 
-def open_inspection(session: Session, actor: Actor | None, data: InspectionIn) -> ResponsibilityInspection:
+def open_inspection(session: Session, actor: Actor, data: InspectionIn) -> ResponsibilityInspection:
     """A responsibility inspection the unit started."""
     _require(actor, Operation.RECORD_MANAGEMENT, "ghi công tác quản lý / record management work")
     unit = _unit_in_area(session, actor, data.unit)
@@ -244,7 +243,7 @@ def open_inspection(session: Session, actor: Actor | None, data: InspectionIn) -
     return inspection
 
 
-def _inspection(session: Session, actor: Actor | None, inspection_id: int, version: int) -> ResponsibilityInspection:
+def _inspection(session: Session, actor: Actor, inspection_id: int, version: int) -> ResponsibilityInspection:
     _require(actor, Operation.RECORD_MANAGEMENT, "ghi công tác quản lý / record management work")
     inspection = get_or_404(session, ResponsibilityInspection, inspection_id, "cuộc thanh tra / inspection")
     if not _in_area(actor, inspection.unit):
@@ -255,7 +254,7 @@ def _inspection(session: Session, actor: Actor | None, inspection_id: int, versi
     return inspection
 
 
-def conclude_inspection(session: Session, actor: Actor | None, inspection_id: int, data: ConclusionIn) -> ResponsibilityInspection:
+def conclude_inspection(session: Session, actor: Actor, inspection_id: int, data: ConclusionIn) -> ResponsibilityInspection:
     """The inspection's conclusion (KLTT) and the sanctions and referrals it recommends."""
     inspection = _inspection(session, actor, inspection_id, data.version)
     if inspection.concluded_on is not None:
@@ -269,7 +268,7 @@ def conclude_inspection(session: Session, actor: Actor | None, inspection_id: in
     return inspection
 
 
-def record_inspection_execution(session: Session, actor: Actor | None, inspection_id: int,
+def record_inspection_execution(session: Session, actor: Actor, inspection_id: int,
                                 data: InspectionExecutionIn) -> ResponsibilityInspection:
     """What came of the conclusion: organisations and people sanctioned, cases prosecuted."""
     inspection = _inspection(session, actor, inspection_id, data.version)
@@ -285,7 +284,7 @@ def record_inspection_execution(session: Session, actor: Actor | None, inspectio
     return inspection
 
 
-def list_management(session: Session, actor: Actor | None, unit_code: str | None, date_from: dt.date | None,
+def list_management(session: Session, actor: Actor, unit_code: str | None, date_from: dt.date | None,
                     date_to: dt.date | None) -> tuple[list[ManagementDocument], list[TrainingSession], list[ResponsibilityInspection]]:
     """The documents, training sessions and inspections of a unit's tree (default: the actor's
     area) dated in the range (an inspection by its start)."""

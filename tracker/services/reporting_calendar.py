@@ -46,7 +46,7 @@ def due_on(period_end: dt.date, day: int) -> dt.date:
     return dt.date(year, month, min(day, _calendar.monthrange(year, month)[1]))
 
 
-def _province(session: Session, actor: Actor | None, code: str) -> Unit:
+def _province(session: Session, actor: Actor, code: str) -> Unit:
     unit = metrics_service.unit_for(session, actor, code)
     if unit.kind != "province":
         raise BadRequest(f"{code} không phải tỉnh / {code} is not a province", {"fields": {"province": unit.kind}})
@@ -102,7 +102,7 @@ def _submissions(session: Session, units: list[Unit], period: Period) -> dict[in
     return {s.unit_id: s for s in found}
 
 
-def reporting_calendar(session: Session, actor: Actor | None, province_code: str, period: str) -> ReportingCalendar:
+def reporting_calendar(session: Session, actor: Actor, province_code: str, period: str) -> ReportingCalendar:
     """When each reporting unit's report for the period is due, and who has sent theirs."""
     province = _province(session, actor, province_code)
     resolved = metrics_service.period_for(session, actor, province_code, period, OFFICIAL)
@@ -118,12 +118,12 @@ def _jsonable(value: Value) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
-def submit_report(session: Session, actor: Actor | None, unit_code: str, period: str,
+def submit_report(session: Session, actor: Actor, unit_code: str, period: str,
                   report_no: str | None = None) -> ReportSubmission:
     """Send a unit's report for the period: every form in force, for the unit with its tree. A
     report that does not add up is refused (422, with what `tracker report check` finds); a unit
     sends once per period (409)."""
-    if actor is not None and not policy.may(actor, Operation.SUBMIT_REPORT):
+    if not policy.may(actor, Operation.SUBMIT_REPORT):
         raise Forbidden(f"Vai trò {actor.role} không được gửi báo cáo / role {actor.role} may not send reports")
     checked = check_report(session, actor, unit_code, period)
     if not checked.ok:
@@ -137,7 +137,7 @@ def submit_report(session: Session, actor: Actor | None, unit_code: str, period:
         figures[layout.key] = [_jsonable(v) for v in table.total.values]
     submission = ReportSubmission(unit=unit, period_start=checked.period.start, period_end=checked.period.end,
                                   report_no=report_no, figures=figures, submitted_at=clock.now(),
-                                  submitted_by_id=None if actor is None else actor.id)
+                                  submitted_by_id=actor.id)
     try:
         with session.begin_nested():
             session.add(submission)
@@ -154,7 +154,7 @@ def _sent_values(submission: ReportSubmission, layout: FormLayout) -> list[Value
     return [Decimal(v) if isinstance(v, str) else v for v in stored]
 
 
-def consolidated_table(session: Session, actor: Actor | None, province_code: str, period: str, form: str) -> Table:
+def consolidated_table(session: Session, actor: Actor, province_code: str, period: str, form: str) -> Table:
     """The province's consolidated form for the period: its own records, then one row per
     reporting unit with the figures it sent (or, not sent yet, the tracker's, marked so), the totals."""
     calendar = reporting_calendar(session, actor, province_code, period)
@@ -186,7 +186,7 @@ def consolidated_table(session: Session, actor: Actor | None, province_code: str
                  total=Row("", "Tổng cộng", total), notes=notes, attached_line=own.attached_line)
 
 
-def consolidated_report(session: Session, actor: Actor | None, province_code: str, period: str, form: str, fmt: str,
+def consolidated_report(session: Session, actor: Actor, province_code: str, period: str, form: str, fmt: str,
                         stream: IO[bytes]) -> ReportFile:
     """Write the consolidated form as xlsx or csv."""
     if fmt not in CONTENT_TYPES:

@@ -1,7 +1,7 @@
 """Reports for a unit and period (DOMAIN.md §8): the official periodic forms (01/TCD, 01/XLD,
 01/KQGQ, 03/KQGQ) laid out as the forms are, and the tracker's own figures, as Excel or CSV,
 written to a stream; and exports of the records behind a count. Anyone may produce them for a
-unit in their area; an actor of None is the operator at the command line.
+unit in their area; an the operator at the command line acts as policy.SYSTEM.
 
 Period tokens (tracker.metrics.periods): for the official forms a bare token is an official
 reporting period (2026-H1 = 15/12/2025-14/06/2026); for the tracker's figures a calendar one.
@@ -53,7 +53,7 @@ def _check_format(fmt: str) -> None:
                          {"fields": {"format": list(CONTENT_TYPES)}})
 
 
-def build_report(session: Session, actor: Actor | None, unit_code: str, period: str, form: str,
+def build_report(session: Session, actor: Actor, unit_code: str, period: str, form: str,
                  subunits: bool = True) -> tuple[Table, Period, str]:
     """The report as a Table, the period it covers and the form version used."""
     official = form != FIGURES_FORM
@@ -71,7 +71,7 @@ def build_report(session: Session, actor: Actor | None, unit_code: str, period: 
     return form_table(session, layout, unit, subunits, resolved), resolved, layout.key
 
 
-def report(session: Session, actor: Actor | None, unit_code: str, period: str, form: str, fmt: str, stream: IO[bytes],
+def report(session: Session, actor: Actor, unit_code: str, period: str, form: str, fmt: str, stream: IO[bytes],
            subunits: bool = True) -> ReportFile:
     """Write the report `form` ("01/TCD", "01/XLD", "01/KQGQ", "03/KQGQ", a version as
     "01/XLD:2021", or "figures") for a unit (and, with subunits, one row per unit below it) over
@@ -98,7 +98,7 @@ class ReportCheck:
         return not self.findings
 
 
-def check_report(session: Session, actor: Actor | None, unit_code: str, period: str, subunits: bool = True) -> ReportCheck:
+def check_report(session: Session, actor: Actor, unit_code: str, period: str, subunits: bool = True) -> ReportCheck:
     """Make every form in force for the period (official periods by default) for the unit and
     its units, and check each form's sum rules and inequalities in every row, and the
     cross-form rules between them (tracker.reports.check)."""
@@ -109,7 +109,7 @@ def check_report(session: Session, actor: Actor | None, unit_code: str, period: 
     return ReportCheck(unit.code, resolved, tuple(layout.key for layout in layouts), tuple(check_tables(tables)))
 
 
-def export_drilldown(session: Session, actor: Actor | None, unit_code: str, date_from: dt.date, date_to: dt.date,
+def export_drilldown(session: Session, actor: Actor, unit_code: str, date_from: dt.date, date_to: dt.date,
                      subunits: bool, group: str, figure: str, fmt: str, stream: IO[bytes],
                      row_unit: str | None = None) -> ReportFile:
     """Every record behind one count, streamed to an xlsx or csv file with bounded memory."""

@@ -13,12 +13,12 @@ from tracker.services.common import unit_by_code
 from tracker.services.errors import BadRequest, Forbidden
 
 
-def _require_admin(actor: Actor | None) -> None:
-    if actor is not None and not policy.may(actor, Operation.MANAGE_OUTBOX):
+def _require_admin(actor: Actor) -> None:
+    if not policy.may(actor, Operation.MANAGE_OUTBOX):
         raise Forbidden("Chỉ quản trị viên / administrators only")
 
 
-def set_webhook(session: Session, actor: Actor | None, code: str, url: str | None) -> str | None:
+def set_webhook(session: Session, actor: Actor, code: str, url: str | None) -> str | None:
     """Point the unit's events at `url` with a new signing secret (returned, shown once), or
     remove the webhook when `url` is None."""
     _require_admin(actor)
@@ -39,7 +39,7 @@ def set_webhook(session: Session, actor: Actor | None, code: str, url: str | Non
     return secret
 
 
-def set_reminder_days(session: Session, actor: Actor | None, code: str, days: int) -> None:
+def set_reminder_days(session: Session, actor: Actor, code: str, days: int) -> None:
     """Remind the unit's officers `days` working days before a due date."""
     _require_admin(actor)
     if not 0 <= days <= 30:
