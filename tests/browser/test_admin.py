@@ -1,6 +1,6 @@
 """The administration pages in a real browser: an administrator closes a ward with its successor
 (refused first, on the page, while a unit below it is still open), and adds a day off after
-seeing which due dates it moves; every administration page fits a 390 px phone."""
+seeing which due dates it moves (a province's administrator); every administration page fits a 390 px phone."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +18,14 @@ from tracker.services import cases
 
 @pytest.fixture()
 def town_admin(world, browser_db):
-    """The administrator of Hòa Thành town, and a receptionist of its ward Long Hoa."""
+    """The administrators of Hòa Thành town and of the province, and a receptionist of the ward Long Hoa."""
     with browser_db.transaction() as session:
         ht, lh = session.get(Unit, world.units["HT"].id), session.get(Unit, world.units["HT-LH"].id)
+        tn = session.get(Unit, world.units["TN"].id)
         session.add_all([User(username="admin_ht", password_hash=_password_hash(), role="admin", unit=ht,
                               full_name="Quản trị thị xã"),
+                         User(username="admin_tn", password_hash=_password_hash(), role="admin", unit=tn,
+                              full_name="Quản trị tỉnh"),
                          User(username="reception_lh", password_hash=_password_hash(), role="reception", unit=lh,
                               full_name="Tiếp dân Long Hoa")])
     return "admin_ht"
@@ -81,7 +84,7 @@ def test_an_administrator_adds_a_day_off_after_seeing_the_due_dates_it_moves(tow
         # Received on Monday 02/03/2026: its processing period, in working days, spans Thursday 12/03.
         case = _intake(session, "reception_ht", "HT", "Khiếu nại bồi thường đất")
         code, case_id, due = case.tracking_code, case.id, case.due_on
-    page = sign_in(town_admin)
+    page = sign_in("admin_tn")  # the working-day calendar is the country's: a province's administrator keeps it
     page.goto("/admin/calendar")
     form = page.locator("#new-day")
     form.locator("[name=day]").fill("2026-03-12")

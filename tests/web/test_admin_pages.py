@@ -292,6 +292,13 @@ def test_tokens_of_another_area_are_neither_listed_nor_revoked(admin_client, ses
 # -- the calendar ------------------------------------------------------------------------------------
 
 @pytest.fixture()
+def province_client(client, tree, make_user):
+    """Signed in as the administrator of the province: the working-day calendar is the country's."""
+    sign_in(client, make_user("admin", tree["TN"], username="admin_tn").username)
+    return client
+
+
+@pytest.fixture()
 def open_complaint(tree, clerk, intake):
     """A complaint received on Monday 02/03/2026: its processing period spans Thursday 12/03."""
     return intake(clerk)
@@ -301,31 +308,31 @@ def _entries(session) -> int:
     return session.scalar(select(func.count(HistoryEntry.id)))
 
 
-def test_a_day_off_shows_its_recount_first_and_writes_nothing_until_confirmed(admin_client, session, open_complaint):
+def test_a_day_off_shows_its_recount_first_and_writes_nothing_until_confirmed(province_client, session, open_complaint):
     due, version, entries = open_complaint.due_on, open_complaint.version, _entries(session)
-    answer = post(admin_client, "/admin/calendar", day="2026-03-12", kind="day_off", note="Nghỉ bù")
+    answer = post(province_client, "/admin/calendar", day="2026-03-12", kind="day_off", note="Nghỉ bù")
     page = text(answer)
     assert answer.status_code == 200 and 'id="preview"' in page and open_complaint.tracking_code in page
     assert due.strftime("%d/%m/%Y") in page
     session.refresh(open_complaint)
     assert (open_complaint.due_on, open_complaint.version, _entries(session)) == (due, version, entries)
     assert session.scalar(select(func.count(CalendarOverride.id))) == 0
-    answer = post(admin_client, "/admin/calendar", day="2026-03-12", kind="day_off", note="Nghỉ bù", confirm="yes")
+    answer = post(province_client, "/admin/calendar", day="2026-03-12", kind="day_off", note="Nghỉ bù", confirm="yes")
     assert answer.status_code == 302
     session.refresh(open_complaint)
     assert open_complaint.due_on > due and open_complaint.version == version + 1
     assert session.scalar(select(CalendarOverride.note)) == "Nghỉ bù"
 
 
-def test_removing_a_day_off_is_previewed_then_recounts_back(admin_client, session, open_complaint):
+def test_removing_a_day_off_is_previewed_then_recounts_back(province_client, session, open_complaint):
     due = open_complaint.due_on
-    post(admin_client, "/admin/calendar", day="2026-03-12", kind="day_off", confirm="yes")
+    post(province_client, "/admin/calendar", day="2026-03-12", kind="day_off", confirm="yes")
     session.refresh(open_complaint)
     moved = open_complaint.due_on
-    page = text(post(admin_client, "/admin/calendar/remove", day="2026-03-12"))
+    page = text(post(province_client, "/admin/calendar/remove", day="2026-03-12"))
     assert 'id="preview"' in page and moved.strftime("%d/%m/%Y") in page and due.strftime("%d/%m/%Y") in page
     assert session.scalar(select(func.count(CalendarOverride.id))) == 1
-    assert post(admin_client, "/admin/calendar/remove", day="2026-03-12", confirm="yes").status_code == 302
+    assert post(province_client, "/admin/calendar/remove", day="2026-03-12", confirm="yes").status_code == 302
     session.refresh(open_complaint)
     assert open_complaint.due_on == due and session.scalar(select(func.count(CalendarOverride.id))) == 0
 
@@ -335,11 +342,30 @@ def test_removing_a_day_off_is_previewed_then_recounts_back(admin_client, sessio
     ({"day": "2026-03-14", "kind": "day_off"}, 422, "đã là ngày nghỉ"),
     ({"day": "2026-03-12", "kind": "holiday"}, 400, "Loại ngày"),
 ])
-def test_a_bad_calendar_day_is_refused_on_the_page(admin_client, session, fields, status, words):
+def test_a_bad_calendar_day_is_refused_on_the_page(province_client, session, fields, status, words):
     for confirm in ("", "yes"):
-        answer = post(admin_client, "/admin/calendar", confirm=confirm, **fields)
+        answer = post(province_client, "/admin/calendar", confirm=confirm, **fields)
         assert answer.status_code == status and words in text(answer)
     assert session.scalar(select(func.count(CalendarOverride.id))) == 0
+
+
+def test_a_district_administrator_reads_the_calendar_but_does_not_change_it(admin_client, session, open_complaint):
+    page = text(admin_client.get("/admin/calendar"))
+    assert 'id="calendar-keeper"' in page and 'id="new-day"' not in page
+    for path in ("/admin/calendar", "/admin/calendar/remove"):
+        for confirm in ("", "yes"):
+            answer = post(admin_client, path, day="2026-03-12", kind="day_off", confirm=confirm)
+            assert answer.status_code == 403 and "cấp tỉnh" in text(answer)
+    assert session.scalar(select(func.count(CalendarOverride.id))) == 0
+
+
+def test_the_preview_names_only_the_cases_of_the_administrators_area(province_client, session, make_unit, make_user,
+                                                                     intake, open_complaint):
+    other = make_unit("BD", kind="province", name="Tỉnh Bình Dương")
+    theirs = intake(make_user("reception", other), received_unit="BD")
+    page = text(post(province_client, "/admin/calendar", day="2026-03-12", kind="day_off"))
+    assert open_complaint.tracking_code in page and theirs.tracking_code not in page
+    assert "2 hồ sơ" in page and 'id="elsewhere"' in page
 
 
 # -- reporting periods -------------------------------------------------------------------------------

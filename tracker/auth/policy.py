@@ -441,6 +441,12 @@ def may_manage_unit(actor: Actor, unit: Unit) -> bool:
     return may_administer(actor) and unit_in_area(actor, unit) and unit.id != area_root(actor).id
 
 
+def may_change_calendar(actor: Actor) -> bool:
+    """The working-day calendar is the country's: its overrides are changed by the administrator of a
+    province (the top of the tree; the operator at the command line too), never by one of a district."""
+    return is_system(actor) or (may_administer(actor) and area_root(actor).parent_id is None)
+
+
 def may_see_audit(actor: Actor, case: Case) -> bool:
     """Leaders, boards and admins who see a case see its audit: whether its history chain holds."""
     return actor.role in _AUDITORS

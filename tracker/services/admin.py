@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from tracker.auth import passwords, policy
 from tracker.auth.policy import Actor, Operation
-from tracker.models import ApiToken, CalendarOverride, Unit, User
+from tracker.models import ApiToken, CalendarOverride, Case, Unit, User
 from tracker.schemas import UnitIn, UserIn
 from tracker.services.common import unit_by_code, working_calendar
 from tracker.services.errors import Conflict, Forbidden, NotFound, Refused
-from tracker.services.recount import Recount, preview_recount, recount_due_dates
+from tracker.services.recount import Moved, Recount, preview_recount, recount_due_dates
 from workflows.definitions.base import Role
 
 _hasher = PasswordHasher()
@@ -193,8 +193,15 @@ class CalendarChange:
     recount: Recount
 
 
+def _require_calendar_keeper(actor: Actor) -> None:
+    # The working-day calendar is one for the whole country: the operator, or a province's administrator.
+    if not policy.may_change_calendar(actor):
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh điều chỉnh lịch làm việc / only a province's administrator changes the "
+                        "working-day calendar")
+
+
 def _check_new_day(session: Session, actor: Actor, day: dt.date, kind: str) -> None:
-    _require_admin(actor)
+    _require_calendar_keeper(actor)
     if kind not in ("day_off", "working_day"):
         raise Refused("Loại ngày không hợp lệ / kind must be day_off or working_day")
     if session.scalar(select(CalendarOverride.id).where(CalendarOverride.day == day)):
@@ -232,7 +239,7 @@ def list_calendar_days(session: Session) -> list[CalendarOverride]:
 
 
 def _override(session: Session, actor: Actor, day: dt.date) -> CalendarOverride:
-    _require_admin(actor)
+    _require_calendar_keeper(actor)
     row = session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if row is None:
         raise NotFound(f"Ngày {day:%d/%m/%Y} không có điều chỉnh / {day.isoformat()} has no override")
@@ -254,3 +261,13 @@ def remove_calendar_day(session: Session, actor: Actor, day: dt.date) -> Recount
     session.delete(_override(session, actor, day))
     session.flush()
     return recount_due_dates(session, actor, day)
+
+
+def moved_in_area(session: Session, actor: Actor, recount: Recount) -> tuple[list[Moved], int]:
+    """The moves of a recount the actor may see case by case, and how many others (in other areas) there are."""
+    ids = [m.case_id for m in recount.moved]
+    if not ids:
+        return [], 0
+    visible = set(session.scalars(select(Case.id).where(Case.id.in_(ids), policy.visible_filter(actor))))
+    mine = [m for m in recount.moved if m.case_id in visible]
+    return mine, len(recount.moved) - len(mine)

@@ -44,7 +44,9 @@ def _kind(raw: str) -> str:
 def _calendar_page(*, preview: Recount | None = None, removing: bool = False, error: str | None = None,
                    status: int = 200) -> tuple[str, int]:
     session = request_session()
+    shown, elsewhere = admin.moved_in_area(session, current_user, preview) if preview else ([], 0)
     return render_template("admin/calendar.html", overrides=admin.list_calendar_days(session), preview=preview,
+                           shown=shown, elsewhere=elsewhere, editable=policy.may_change_calendar(current_user),
                            removing=removing, error=error, posted=posted(), kinds=KINDS), status
 
 
