@@ -537,8 +537,8 @@ def test_a_file_that_is_no_register_or_a_unit_outside_the_area_is_refused(admin_
 
 
 def test_the_administration_speaks_vietnamese_first_and_english_on_the_switch(admin_client):
-    page = text(admin_client.get("/admin/calendar"))
-    assert "Lịch ngày làm việc" in page and "Xem hạn được tính lại" in page
+    page = text(admin_client.get("/admin/units"))
+    assert "Thêm đơn vị" in page and "Đổi tên hoặc giải thể" in page
     admin_client.set_cookie("lang", "en")
-    page = text(admin_client.get("/admin/calendar"))
-    assert "Working-day calendar" in page and "Show the recount" in page and "Lịch ngày làm việc" not in page
+    page = text(admin_client.get("/admin/units"))
+    assert "Add a unit" in page and "Rename or close" in page and "Thêm đơn vị" not in page
