@@ -100,10 +100,12 @@ class TokenList(Out):
 # -- cases ---------------------------------------------------------------------------------------
 
 class PetitionerOut(Out):
+    id: int = Field(description="Names this co-petitioner in `withdraw {\"petitioner\"}`.")
     full_name: str
     id_number: str | None
     phone: str | None
     address: str | None
+    withdrawn_on: dt.date | None = Field(None, description="The day this co-complainant withdrew while the others went on.")
 
 
 MATTER_DOC = (
@@ -389,8 +391,10 @@ def _case_fields(actor: Actor, case: Case, *, case_page: bool, today: dt.date) -
 def petitioner_out(person: Petitioner, *, contact: bool) -> PetitionerOut:
     """A petitioner: the name, and the contact details where the policy shows them."""
     if not contact:
-        return PetitionerOut(full_name=person.full_name, id_number=None, phone=None, address=None)
-    return PetitionerOut(full_name=person.full_name, id_number=person.id_number, phone=person.phone, address=person.address)
+        return PetitionerOut(id=person.id, full_name=person.full_name, id_number=None, phone=None, address=None,
+                             withdrawn_on=person.withdrawn_on)
+    return PetitionerOut(id=person.id, full_name=person.full_name, id_number=person.id_number, phone=person.phone,
+                         address=person.address, withdrawn_on=person.withdrawn_on)
 
 
 def case_out(actor: Actor, case: Case, *, today: dt.date | None = None) -> CaseOut:
@@ -484,7 +488,7 @@ def workflow_out(workflow: Workflow) -> WorkflowOut:
                 name=t.name, label_vi=t.label_vi, label_en=t.label_en, sources=list(t.sources), dest=t.dest,
                 roles={role.value: scope.value for role, scope in t.who.items()},
                 fields=[FieldOut(name=f.name, type=f.type.value, required=f.required, choices=list(f.choices),
-                                 max_length=f.max_length, label=f.label) for f in t.fields],
+                                 max_length=f.max_length, label=f.label) for f in t.fields if not f.system],
                 source=t.source,
             )
             for t in workflow.triggers

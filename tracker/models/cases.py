@@ -156,6 +156,8 @@ class Petitioner(Base):
     id_number: Mapped[str | None] = mapped_column(String(30), index=True)
     phone: Mapped[str | None] = mapped_column(String(30))
     address: Mapped[str | None] = mapped_column(String(500))
+    # A co-complainant who withdrew while the others go on (DOMAIN.md §3).
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
 
     case: Mapped[Case] = relationship(back_populates="petitioners")
 

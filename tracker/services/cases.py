@@ -245,8 +245,11 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
     check_version(case, data.version)
     procedure.check_before(session, case, spec)
     effective_on = effective_date(data.effective_on, not_before=case.last_effective_on)
+    fields = data.data
+    if spec is not None and Effect.PETITIONER_WITHDRAWS in spec.effects:
+        fields = _who_withdraws(case, fields)
     try:
-        step = engine.fire(case, data.trigger, effective_on=effective_on, data=data.data,
+        step = engine.fire(case, data.trigger, effective_on=effective_on, data=fields,
                            overrides=_overrides_for(session, case, spec, data))
     except ENGINE_REFUSALS as error:
         raise from_workflow(error) from error
@@ -254,6 +257,31 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
         effective_date(step.delivered_on, field="delivered_on")  # never in the future
     target = _resolve_target_unit(session, actor, case, spec, step) if spec else None
     return record_step(session, actor, case, step, target, note=data.note)
+
+
+def _who_withdraws(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    """A withdrawal's data with how many co-complainants go on after it: none when no one is named
+    (everyone still in withdraws), else all but the one named, who must be one of them."""
+    still_in = [p.id for p in case.petitioners if p.withdrawn_on is None]
+    named = data.get("petitioner")
+    fields = {k: v for k, v in data.items() if k != "petitioners_remaining"}  # never the user's to say
+    if named is None or named == "":
+        return {**fields, "petitioners_remaining": 0}
+    try:
+        named_id = int(str(named))
+    except ValueError:
+        return fields  # not a number: the engine refuses it with the field's message
+    if named_id not in still_in:
+        raise Refused("Người này không phải người khiếu nại còn theo đơn / not a complainant of this case who is still in",
+                      {"fields": {"petitioner": "not a co-complainant still in the case"}, "petitioners": still_in})
+    return {**fields, "petitioners_remaining": len(still_in) - 1}
+
+
+def _withdraw_petitioners(case: Case, step: Step) -> None:
+    named = step.data.get("petitioner")
+    for petitioner in case.petitioners:
+        if petitioner.withdrawn_on is None and (named is None or petitioner.id == named):
+            petitioner.withdrawn_on = step.effective_on
 
 
 def record_step(session: Session, actor: Actor, case: Case, step: Step, target: Unit | None, *,
@@ -264,6 +292,8 @@ def record_step(session: Session, actor: Actor, case: Case, step: Step, target: 
     apply_step(case, step, target)
     if Effect.RECORD_DECISION in step.effects:
         _record_decision(session, case, step)
+    if Effect.PETITIONER_WITHDRAWS in step.effects:
+        _withdraw_petitioners(case, step)
     if Effect.OPEN_LINKED_CASE in step.effects:
         _open_next_round(session, actor, case, target, step)
     recorded = procedure.recorded_with(session, case, step)

@@ -84,6 +84,9 @@ class Effect(StrEnum):
     TRANSFER = "transfer"  # the successor unit takes the case over; state and clock untouched
     RECORD_DIALOGUE = "record_dialogue"  # a dialogue with the complainant is on record (the second round's duty)
     FIND_COMPLEX = "find_complex"  # flagging the case complex keeps the step's reason as the written finding
+    # One of several co-petitioners withdraws (`petitioner`); the case ends only with the last one
+    # (`petitioners_remaining`, set by the tracker, keeps it where it is while others go on).
+    PETITIONER_WITHDRAWS = "petitioner_withdraws"
     SEND_DECISION = "send_decision"  # the step is a decision the law gives a time to send (`send_within_working_days`)
 
 
@@ -107,6 +110,8 @@ class Field:
     choices: tuple[str, ...] = ()
     max_length: int = 10_000
     label: str = ""
+    # Filled in by the tracker from what it knows (never typed by a user), recorded with the step.
+    system: bool = False
 
 
 @dataclass(frozen=True)

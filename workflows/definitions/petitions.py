@@ -173,6 +173,13 @@ def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
     if kind == "denunciation":
         withdraw_fields += (Field("continue", FieldType.BOOL, required=False,
                                   label="Vẫn tiếp tục giải quyết (có dấu hiệu vi phạm, bị ép buộc) / Resolution continues"),)
+    if kind == "complaint":
+        # Only all co-complainants withdrawing terminates the case (Law 136/2025; DOMAIN.md §3).
+        withdraw_fields += (
+            Field("petitioner", FieldType.COUNT, required=False,
+                  label="Người khiếu nại rút đơn (nếu nhiều người cùng khiếu nại) / The co-complainant who withdraws"),
+            Field("petitioners_remaining", FieldType.COUNT, required=False, system=True),
+        )
     triggers = [
         Trigger("start_verification", ("accepted",), "verifying", resolver, "Xác minh", "Start verification"),
         Trigger(
@@ -194,7 +201,8 @@ def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
         Trigger(
             "withdraw", OPEN, "withdrawn", {R: Scope.AREA, A: Scope.ASSIGNED, L: Scope.AREA}, "Rút đơn", "Withdraw",
             fields=withdraw_fields, source="KN Art. 10; TC Art. 33",
-            stays_when="continue" if kind == "denunciation" else None,
+            stays_when={"denunciation": "continue", "complaint": "petitioners_remaining"}.get(kind),
+            effects=frozenset({Effect.PETITIONER_WITHDRAWS}) if kind == "complaint" else frozenset(),
         ),
         Trigger(
             "urge", OPEN, None, {R: Scope.ABOVE_RESOLVING, L: Scope.ABOVE_RESOLVING}, "Đôn đốc", "Urge", fields=(NOTE,),
