@@ -143,7 +143,10 @@ class Deliverer:
         if target.key in done:
             return 0, ""
         body = webhook_body(row.key, row.template, row.payload, case_url(self.settings.base_url, row.payload))
-        post_webhook(target, row.key, body, timeout=self.settings.webhook_timeout, now=self.now().timestamp())
+        # Signed with the wall clock, not the tracker's legal clock: the timestamp is checked against
+        # the receiver's own clock (its replay window), which a rehearsed date (TRACKER_TODAY) or a
+        # test's frozen day does not move.
+        post_webhook(target, row.key, body, timeout=self.settings.webhook_timeout)
         with self.sessions() as session, session.begin():
             self._record(session, row, target.key, None)
         return 1, ""

@@ -100,12 +100,10 @@ class TokenList(Out):
 # -- cases ---------------------------------------------------------------------------------------
 
 class PetitionerOut(Out):
-    id: int = Field(description="Names this co-petitioner in `withdraw {\"petitioner\"}`.")
     full_name: str
     id_number: str | None
     phone: str | None
     address: str | None
-    withdrawn_on: dt.date | None = Field(None, description="The day this co-complainant withdrew while the others went on.")
 
 
 MATTER_DOC = (
@@ -391,10 +389,8 @@ def _case_fields(actor: Actor, case: Case, *, case_page: bool, today: dt.date) -
 def petitioner_out(person: Petitioner, *, contact: bool) -> PetitionerOut:
     """A petitioner: the name, and the contact details where the policy shows them."""
     if not contact:
-        return PetitionerOut(id=person.id, full_name=person.full_name, id_number=None, phone=None, address=None,
-                             withdrawn_on=person.withdrawn_on)
-    return PetitionerOut(id=person.id, full_name=person.full_name, id_number=person.id_number, phone=person.phone,
-                         address=person.address, withdrawn_on=person.withdrawn_on)
+        return PetitionerOut(full_name=person.full_name, id_number=None, phone=None, address=None)
+    return PetitionerOut(full_name=person.full_name, id_number=person.id_number, phone=person.phone, address=person.address)
 
 
 def case_out(actor: Actor, case: Case, *, today: dt.date | None = None) -> CaseOut:

@@ -261,8 +261,9 @@ def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Ca
 
 def _who_withdraws(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     """A withdrawal's data with how many co-complainants go on after it: none when no one is named
-    (everyone still in withdraws), else all but the one named, who must be one of them."""
-    still_in = [p.id for p in case.petitioners if p.withdrawn_on is None]
+    (everyone still in withdraws), else all but the one named (by their number in the case's list
+    of petitioners, 1 for the first), who must be one of them."""
+    still_in = [p.position + 1 for p in case.petitioners if p.withdrawn_on is None]
     named = data.get("petitioner")
     fields = {k: v for k, v in data.items() if k != "petitioners_remaining"}  # never the user's to say
     if named is None or named == "":
@@ -280,7 +281,7 @@ def _who_withdraws(case: Case, data: dict[str, Any]) -> dict[str, Any]:
 def _withdraw_petitioners(case: Case, step: Step) -> None:
     named = step.data.get("petitioner")
     for petitioner in case.petitioners:
-        if petitioner.withdrawn_on is None and (named is None or petitioner.id == named):
+        if petitioner.withdrawn_on is None and (named is None or petitioner.position + 1 == named):
             petitioner.withdrawn_on = step.effective_on
 
 

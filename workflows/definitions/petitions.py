@@ -177,7 +177,8 @@ def _resolution_triggers(kind: str) -> tuple[Trigger, ...]:
         # Only all co-complainants withdrawing terminates the case (Law 136/2025; DOMAIN.md §3).
         withdraw_fields += (
             Field("petitioner", FieldType.COUNT, required=False,
-                  label="Người khiếu nại rút đơn (nếu nhiều người cùng khiếu nại) / The co-complainant who withdraws"),
+                  label="Người khiếu nại rút đơn: số thứ tự trong danh sách (nếu nhiều người cùng khiếu nại) / "
+                        "The co-complainant who withdraws: their number in the list, 1 for the first"),
             Field("petitioners_remaining", FieldType.COUNT, required=False, system=True),
         )
     triggers = [
