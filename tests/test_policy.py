@@ -84,12 +84,13 @@ def test_only_the_operator_creates_a_province():
     assert policy.may_create_unit_under(person(Role.ADMIN, DISTRICT), AGENCY)
 
 
-def test_a_board_member_supervises_for_their_own_board_only():
+def test_a_board_member_works_for_their_own_board_only():
     other = unit(4, "inspection_board", DISTRICT)
-    assert policy.may_supervise_for(person(Role.SUPERVISOR, BOARD), BOARD)
-    assert not policy.may_supervise_for(person(Role.SUPERVISOR, BOARD), other)
-    assert policy.may_supervise_for(person(Role.ADMIN, DISTRICT), other)
-    assert not policy.may_supervise_for(person(Role.LEADER, DISTRICT), BOARD)
+    assert policy.may_work_for_board(person(Role.SUPERVISOR, BOARD), BOARD)
+    assert not policy.may_work_for_board(person(Role.SUPERVISOR, BOARD), other)
+    assert policy.may_work_for_board(person(Role.ADMIN, DISTRICT), other)
+    assert not policy.may_work_for_board(person(Role.LEADER, DISTRICT), BOARD)
+    assert not policy.may_work_for_board(person(Role.ADMIN, DISTRICT), AGENCY)  # not a board
 
 
 def test_a_board_sees_names_but_not_contact_details():

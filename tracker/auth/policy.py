@@ -144,16 +144,6 @@ def may_set_reporting_periods(actor: Actor) -> bool:
     return is_system(actor) or actor.role == Role.ADMIN
 
 
-def may_supervise_for(actor: Actor, board: Unit) -> bool:
-    """A board member opens supervisions and issues recommendations for their own board; an
-    administrator for the boards of their area."""
-    if is_system(actor):
-        return True
-    if actor.role == Role.ADMIN:
-        return unit_in_area(actor, board)
-    return actor.role == Role.SUPERVISOR and actor.unit.id == board.id
-
-
 def may_draft_intake_act(actor: Actor) -> bool:
     """The acts of intake (a receipt, a notice of acceptance) are made at the desk: reception,
     its leaders and admins."""
@@ -416,10 +406,18 @@ def may_add_activity_document(actor: Actor, unit: Unit) -> bool:
 
 # -- the supervisory boards' page (issue 12) -------------------------------------------------------
 
+def may_choose_board(actor: Actor) -> bool:
+    """An administrator opens the page of any board of their area; a member only their own."""
+    return is_system(actor) or actor.role == Role.ADMIN
+
+
 def may_work_for_board(actor: Actor, board: Unit) -> bool:
-    """A board's page and forms are for its members, and for administrators whose area holds it."""
+    """A board's page and forms, its supervisions and recommendations are for its members, and
+    for administrators whose area holds it (and the operator)."""
     if not board.is_board:
         return False
+    if is_system(actor):
+        return True
     if actor.role == Role.SUPERVISOR:
         return actor.unit.id == board.id
     return actor.role == Role.ADMIN and unit_in_area(actor, board)

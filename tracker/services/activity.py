@@ -117,7 +117,7 @@ def open_supervision(session: Session, actor: Actor, data: SupervisionIn) -> Sup
     if not board.is_board:
         raise Refused("Đơn vị giám sát phải là Ban giám sát / the board unit must be a supervisory board (front committee, "
                       "inspection board or investment supervision board)", {"fields": {"board_unit": "not a board"}})
-    if not policy.may_supervise_for(actor, board):
+    if not policy.may_work_for_board(actor, board):
         raise Forbidden("Chỉ mở giám sát cho Ban của mình / you may open supervisions for your own board only")
     started = effective_date(data.started_on, field="started_on")
     supervision = Supervision(board_unit=board, subject=data.subject, started_on=started, ended_on=data.ended_on,
@@ -160,7 +160,7 @@ def issue_recommendation(session: Session, actor: Actor, supervision_id: int, da
     project's supervision, the project's investor), state `issued`."""
     _require(actor, Operation.ISSUE_RECOMMENDATION, "kiến nghị / issue recommendations")
     supervision = session.get(Supervision, supervision_id)
-    if supervision is None or not policy.may_supervise_for(actor, supervision.board_unit):
+    if supervision is None or not policy.may_work_for_board(actor, supervision.board_unit):
         raise NotFound("Không tìm thấy cuộc giám sát / supervision not found")
     addressee = _addressee(session, supervision, data.addressee_unit)
     board = supervision.board_unit

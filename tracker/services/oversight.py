@@ -24,7 +24,6 @@ from tracker.services.cases import overdue_clause
 from tracker.services.common import tracking_code_key, unit_by_code
 from tracker.services.errors import Forbidden, NotFound, Refused
 from workflows import definitions
-from workflows.definitions.base import Role
 
 # How late an overdue case is, as the page groups them: over 90 days, 30 to 90, under 30.
 BANDS = ("over_90", "30_to_90", "under_30")
@@ -44,9 +43,7 @@ def band(days_late: int) -> str:
 def board_for(session: Session, actor: Actor, code: str | None = None) -> Unit:
     """The board whose page this is: a member's own board, or for an administrator the board
     named by `code` (else the first board of their area). 403 for anyone else."""
-    if actor.role == Role.SUPERVISOR and actor.unit.is_board:
-        board = actor.unit
-    elif actor.role == Role.ADMIN:
+    if policy.may_choose_board(actor):
         if code:
             board = unit_by_code(session, code, field="board")
         else:
@@ -57,7 +54,7 @@ def board_for(session: Session, actor: Actor, code: str | None = None) -> Unit:
                 raise NotFound("Không có Ban giám sát trong phạm vi / no supervisory board in your area")
             board = found
     else:
-        board = actor.unit
+        board = actor.unit  # a member's own board; anyone else is refused just below
     if not policy.may_work_for_board(actor, board):
         raise Forbidden("Trang này dành cho Ban giám sát / this page is for supervisory boards")
     return board
@@ -65,8 +62,8 @@ def board_for(session: Session, actor: Actor, code: str | None = None) -> Unit:
 
 def boards_of_area(session: Session, actor: Actor) -> list[Unit]:
     """The boards an administrator may open the page of (a member: their own board)."""
-    if actor.role != Role.ADMIN:
-        return [actor.unit] if actor.unit.is_board else []
+    if not policy.may_choose_board(actor):
+        return [actor.unit] if policy.may_work_for_board(actor, actor.unit) else []
     prefix = policy.area_root_path(actor) + "%"
     return list(session.scalars(select(Unit).where(Unit.path.like(prefix), Unit.kind.in_(BOARD_KINDS)).order_by(Unit.path)))
 
