@@ -80,3 +80,8 @@ def test_a_share_is_drawn_on_a_hundred_percent_axis_and_months_without_opinions_
     (line,) = chart.lines
     assert [p.text for p in line.points] == ["50.0%", "100.0%"] and chart.y_ticks[-1][1] == "100.0%"
     assert line.points[1].y < line.points[0].y < chart.baseline
+
+
+def test_a_line_is_broken_where_a_month_has_no_figure():
+    chart = charts.line_chart(["01", "02", "03", "04"], [charts.Series("s", "c", [1, 2, None, 3], [None] * 4)])
+    assert chart.lines[0].path.count("M") == 2 and chart.lines[0].path.count("L") == 1

@@ -206,3 +206,32 @@ def test_the_page_speaks_english_when_asked(client, board, world):
     client.set_cookie("lang", "en")
     page = client.get("/supervision").get_data(as_text=True)
     assert "Overdue cases in the area" in page and "More than 90 days late" in page
+
+
+def test_an_administrator_opens_the_page_of_a_board_of_their_area_only(client, tree, make_user, world):
+    sign_in(client, make_user("admin", tree["HT"]).username)
+    page = client.get("/supervision?board=HT-MT")
+    assert page.status_code == 200 and "Giám sát giải quyết khiếu nại đất đai" in page.get_data(as_text=True)
+    assert client.get("/supervision?board=BT-MT").status_code == 403
+    assert client.get("/supervision?board=HT-TNMT").status_code == 403  # not a board
+
+
+def test_an_investment_board_supervises_a_project_of_its_commune(client, session, tree, make_unit, make_user, clock_at):
+    from tracker.schemas import ProjectIn
+    from tracker.services import projects
+
+    clock_at(TODAY)
+    board_unit = make_unit("LH-GSDT", kind="investment_board", parent=tree["HT-LH"], name="Ban giám sát đầu tư phường Long Hoa")
+    member = make_user("supervisor", board_unit)
+    road = projects.create_project(session, make_user("leader", tree["HT-LH"]), ProjectIn(
+        unit="HT-LH", name="Nâng cấp đường Long Hoa 3", investor="UBND phường Long Hoa", investor_unit="HT-LH"))
+    sign_in(client, member.username)
+    page = client.get("/supervision").get_data(as_text=True)
+    assert f'<option value="{road.id}">Nâng cấp đường Long Hoa 3</option>' in page and 'value="cases"' not in page
+    answer = client.post("/supervision/open", data={"csrf_token": csrf_of(page), "subject": "Giám sát thi công",
+                                                    "started_on": "2026-08-20", "scope_kind": "unit", "scope_unit": "HT-LH"})
+    assert answer.status_code == 422 and session.query(Supervision).count() == 0  # a project, not a unit
+    answer = client.post("/supervision/open", data={"csrf_token": csrf_of(page), "subject": "Giám sát thi công",
+                                                    "started_on": "2026-08-20", "scope_kind": "project", "project_id": road.id})
+    assert answer.status_code == 302
+    assert session.query(Supervision).one().project_id == road.id

@@ -27,8 +27,10 @@ from workflows import definitions
 
 # How late an overdue case is, as the page groups them: over 90 days, 30 to 90, under 30.
 BANDS = ("over_90", "30_to_90", "under_30")
-# At most this many overdue cases and reopenable answers are listed (the oldest first).
+# At most this many overdue cases (the oldest first) and supervisions are listed.
 LIMIT = 500
+# At most this many answers to reopen are listed, the latest first: older ones are on the case pages.
+ANSWERS_LIMIT = 100
 
 
 def band(days_late: int) -> str:
@@ -119,7 +121,7 @@ def reopenable_answers(session: Session, actor: Actor) -> list[Case]:
     assert reopen is not None
     stmt = (select(Case).where(policy.visible_filter(actor), Case.kind == "dialogue_opinion",
                                Case.state.in_(sorted(reopen.sources)))
-            .order_by(Case.decided_on.desc(), Case.id.desc()).limit(LIMIT))
+            .order_by(Case.decided_on.desc(), Case.id.desc()).limit(ANSWERS_LIMIT))
     return [case for case in session.scalars(stmt) if policy.may_fire(actor, case, reopen)]
 
 

@@ -24,6 +24,7 @@ class Point:
     text: str  # the value as shown
     title: str  # what a screen reader and a hover say
     href: str | None
+    after_gap: bool = False  # the label before it had no value: the line does not join them
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Line:
     @property
     def path(self) -> str:
         """The SVG path joining the points that have a value."""
-        return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points))
+        return " ".join(f"{'M' if i == 0 or p.after_gap else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points))
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def line_chart(labels: list[str], series: list[Series], *, percent: bool = False
     lines = []
     for s in series:
         points = [Point(x(i), y(v * scale), v * scale, _text(v * scale, percent),
-                        f"{s.name} — {labels[i]}: {_text(v * scale, percent)}", s.hrefs[i])
+                        f"{s.name} — {labels[i]}: {_text(v * scale, percent)}", s.hrefs[i],
+                        after_gap=i > 0 and s.values[i - 1] is None)
                   for i, v in enumerate(s.values) if v is not None]
         lines.append(Line(s.name, s.style, points))
     # Counts get whole-number ticks: a top of 1, 2, 5, 10, 20, 50... divides into that many or five steps.

@@ -96,6 +96,7 @@ def dashboard() -> Response | str | tuple[str, int]:
 # The month-by-month trend: received, resolved, resolved on time, and overdue at each month's end.
 TREND = (("cases.received", "trend-received"), ("cases.resolved", "trend-resolved"),
          ("cases.resolved_on_time", "trend-on-time"), ("cases.overdue_open", "trend-overdue"))
+UNITS_CHARTED = 15
 COMPARED = (("cases.received", "trend-received"), ("cases.resolved", "trend-resolved"), ("cases.overdue_open", "trend-overdue"))
 
 
@@ -119,9 +120,11 @@ def _charts(session: Any, choice: Choice, result: Any) -> dict[str, Any]:
     share = charts.Series(words(named["dialogues.settled_on_spot_share"]), "trend-share",
                           [_as_float(m.totals.value("dialogues.settled_on_spot_share")) for m in months],
                           [_records_link(choice, "dialogues.settled_on_spot", m.start, m.end) for m in months])
-    # A board is never a case's unit: its row would only ever hold zeros.
-    rows = [r for r in result.by_unit if r.unit.kind not in BOARD_KINDS and not (
-        r.own and len(result.by_unit) > 1 and not any(r.value(path) for path, _ in COMPARED))]
+    # A board is never a case's unit: its row would only ever hold zeros. Units with nothing to
+    # show are left to the table; the busiest come first, at most UNITS_CHARTED of them.
+    rows = [r for r in result.by_unit if r.unit.kind not in BOARD_KINDS and any(r.value(path) for path, _ in COMPARED)]
+    rows.sort(key=lambda r: tuple(-(r.value(path) or 0) for path, _ in COMPARED))
+    rows = rows[:UNITS_CHARTED]
     compared = [charts.Series(words(named[path]), style, [float(r.value(path) or 0) for r in rows],
                               [_records_link(choice, path, result.start, result.end, r.unit.code) for r in rows])
                 for path, style in COMPARED]
@@ -131,6 +134,7 @@ def _charts(session: Any, choice: Choice, result: Any) -> dict[str, Any]:
         "share": charts.line_chart(labels, [share], percent=True), "share_series": share,
         "opinions": [m.totals.value("dialogues.opinions") for m in months],
         "units": charts.bar_chart(unit_labels, compared), "unit_labels": unit_labels, "unit_series": compared,
+        "limit": UNITS_CHARTED,
     }
 
 

@@ -50,7 +50,7 @@ def _page(*, error: str | None = None, failed: str | None = None, posted: dict[s
     return render_template(
         "supervision.html", board=board, boards=oversight.boards_of_area(session, current_user),
         late=oversight.overdue_by_unit(session, current_user, today), bands=oversight.BANDS,
-        answers=answers, sheets=sheets,
+        answers=answers, answers_limit=oversight.ANSWERS_LIMIT, sheets=sheets,
         addressees=oversight.addressee_choices(session, board), scope_units=oversight.scope_unit_choices(session, board),
         projects=oversight.projects_watched(session, board), answered=answered, may=may,
         error=error, failed=failed, posted=posted or {}, today=today,
