@@ -211,3 +211,24 @@ def test_a_few_acts_as_pdf_read_back_with_pdftotext(key, steps, person, call, tm
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "ỦY BAN NHÂN DÂN THỊ XÃ HÒA THÀNH" in text or "PHÒNG TÀI NGUYÊN" in text
     assert case.tracking_code in text or case.subject in text
+
+
+def test_a_decisions_delivery_is_the_one_the_deliver_trigger_records(steps, person, call, session):
+    """One source of truth: the issued decision shows the case's `delivered_on`, which `deliver`
+    records and from which the second-complaint window and finality run (DOMAIN.md §3)."""
+    agency = person("agency")
+    case = steps.complaint("resolved")
+    made = call(agency, "POST", f"/api/v1/cases/{case.id}/acts", json={"key": "complaint_decision"})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["delivered_on"] is None  # signed, not yet in the complainant's hands
+    case = steps.fire(case, "deliver", agency.user, delivered_on=clock.today().isoformat())
+    listed = call(agency, "GET", f"/api/v1/cases/{case.id}/acts").get_json()["items"]
+    assert [(a["key"], a["delivered_on"]) for a in listed] == [("complaint_decision", clock.today().isoformat())]
+    assert session.get(IssuedAct, made.get_json()["id"]).delivered_on is None  # no second copy of the date
+
+
+def test_an_act_that_is_no_decision_keeps_its_own_delivery(steps, person, call):
+    reception = person("reception")
+    case = steps.complaint("received")
+    receipt = call(reception, "POST", f"/api/v1/cases/{case.id}/acts", json={"key": "receipt"}).get_json()
+    assert receipt["delivered_on"] == receipt["issued_on"]  # the desk hands the receipt over on the spot

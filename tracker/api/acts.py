@@ -40,7 +40,8 @@ class IssuedActOut(out.Out):
     template_version: str = Field(description="`2026` for acts dated from 2026-07-01, else `2021`.")
     to_citizen: bool
     send_due_on: dt.date | None = Field(description="By when it must be sent (a suspension decision: 3 working days).")
-    delivered_on: dt.date | None
+    delivered_on: dt.date | None = Field(description="When the citizen received it; for a decision, the case's own "
+                                                     "`delivered_on` (recorded by `deliver`).")
     document: DocumentOut
 
 
@@ -51,7 +52,7 @@ class IssuedActList(out.Out):
 def _out(issued: IssuedAct, name_visible: bool) -> IssuedActOut:
     return IssuedActOut(id=issued.id, key=issued.key, number=issued.number, issued_on=issued.issued_on,
                         template_version=issued.template_version, to_citizen=issued.to_citizen,
-                        send_due_on=issued.send_due_on, delivered_on=issued.delivered_on,
+                        send_due_on=issued.send_due_on, delivered_on=acts.delivered_on(request_session(), issued),
                         document=document_out(issued.document, name_visible=name_visible))
 
 

@@ -29,6 +29,7 @@ from tracker.services.common import effective_date, working_calendar
 from tracker.services.documents import store_case_file
 from tracker.services.errors import Forbidden, NotFound, Refused
 from tracker.services.history import append_entry
+from workflows.definitions.base import Effect
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -174,6 +175,20 @@ def issue(session: Session, actor: Actor, storage: Storage, case_id: int, key: s
                        "sha256": sha256, "template_version": version, "send_due_on": send_due})
     session.flush()
     return issued
+
+
+def delivered_on(session: Session, issued: IssuedAct) -> dt.date | None:
+    """The day the citizen received the act. A decision's delivery is the case's own date, recorded
+    once by `deliver` (or with `resolve`), where the second-complaint window and finality read it
+    (DOMAIN.md §3): the act shows that date and keeps no second copy. Other acts keep their own."""
+    act = BY_KEY.get(issued.key)
+    case = session.get_one(Case, issued.case_id)
+    workflow = case.workflow
+    step = workflow.trigger(act.step) if act is not None else None
+    delivered_by_the_case = any(Effect.DELIVER in t.effects for t in workflow.triggers if t.dest is None)
+    if step is not None and Effect.DECIDE in step.effects and delivered_by_the_case:
+        return case.delivered_on
+    return issued.delivered_on
 
 
 def issued_acts(session: Session, actor: Actor, case_id: int) -> list[IssuedAct]:
