@@ -77,6 +77,9 @@ def test_an_administrator_closes_a_ward_with_its_successor(town_admin, browser_d
     page.goto(f"/cases/{case_id}")
     assert "Thị xã Hòa Thành" in page.locator("dl.facts").first.inner_text()
     assert code in page.locator("h1").inner_text()
+    # The audit: the case's history chain, its transfer included, still holds.
+    assert "Chuỗi lịch sử nguyên vẹn: 2 mục" in page.locator("#audit #chain-valid").inner_text()
+    shot(page, "admin-case-audit")
 
 
 def test_an_administrator_adds_a_day_off_after_seeing_the_due_dates_it_moves(town_admin, browser_db, sign_in):

@@ -56,6 +56,12 @@ class Refusal(Exception):
         self.message, self.status = message, status
 
 
+def refusal(error: ServiceError | Invalid) -> str:
+    """A refusal in the page's language. A service's message says what is wrong in both languages;
+    its field notes are the API's (English, for programs), so only a form's own field notes are added."""
+    return refusal_text(error) if isinstance(error, Invalid) else pick(error.message)
+
+
 def carry_out(action: Callable[[], str]) -> str | None:
     """Run a posted form's `action` (which returns the message to flash) and commit; on a refusal
     roll back and return what to show instead. A stale form (CSRF) is refused first."""
@@ -66,7 +72,7 @@ def carry_out(action: Callable[[], str]) -> str | None:
         done = action()
     except (ServiceError, Invalid) as refused:
         session.rollback()
-        raise Refusal(refusal_text(refused), getattr(refused, "status", 400)) from None
+        raise Refusal(refusal(refused), getattr(refused, "status", 400)) from None
     boundary.commit()
     flash(done, "ok")
     return None

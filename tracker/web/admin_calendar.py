@@ -20,10 +20,10 @@ from tracker.services import admin, metrics
 from tracker.services import reporting_calendar as calendar_service
 from tracker.services.errors import ServiceError
 from tracker.services.recount import Recount
-from tracker.web.admin import Refusal, admin_only, carry_out, posted
+from tracker.web.admin import Refusal, admin_only, carry_out, posted, refusal
 from tracker.web.blueprint import bp
 from tracker.web.i18n import pick
-from tracker.web.pages import Invalid, refusal_text
+from tracker.web.pages import Invalid
 
 KINDS = ("day_off", "working_day")
 
@@ -63,7 +63,7 @@ def _previewed(make_preview: Callable[[], Recount], removing: bool) -> tuple[str
         preview = make_preview()
     except (ServiceError, Invalid) as refused:
         request_session().rollback()
-        return _calendar_page(error=refusal_text(refused), status=getattr(refused, "status", 400))
+        return _calendar_page(error=refusal(refused), status=getattr(refused, "status", 400))
     request_session().rollback()  # a preview writes nothing
     return _calendar_page(preview=preview, removing=removing)
 

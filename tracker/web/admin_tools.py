@@ -23,11 +23,11 @@ from tracker.services import admin, projects
 from tracker.services.activity import ListQuery
 from tracker.services.errors import ServiceError
 from tracker.services.imports import ImportReport, import_register
-from tracker.web.admin import Refusal, admin_only, as_date, carry_out, posted
+from tracker.web.admin import Refusal, admin_only, as_date, carry_out, posted, refusal
 from tracker.web.blueprint import bp
 from tracker.web.diagrams import workflow_svg
 from tracker.web.i18n import in_language, pick, state_label, trigger_label
-from tracker.web.pages import form_csrf_ok, optional, refusal_text, validated
+from tracker.web.pages import form_csrf_ok, optional, validated
 from workflows import definitions
 
 PROJECT_ID = "<int(min=1, max=2147483647):project_id>"
@@ -178,7 +178,7 @@ def admin_run_import() -> tuple[str, int]:
             return _import_page(error=pick(str(unreadable)), status=422)
         except ServiceError as refused:
             session.rollback()
-            return _import_page(error=refusal_text(refused), status=refused.status)
+            return _import_page(error=refusal(refused), status=refused.status)
     if dry_run:
         session.rollback()
     else:
