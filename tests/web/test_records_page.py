@@ -79,3 +79,25 @@ def test_a_download_outside_the_area_or_with_bad_dates_is_refused(client, clerk,
     assert client.get(LINK.replace("unit=HT", "unit=BT").replace("records?", "records.xlsx?")).status_code == 403
     assert client.get("/dashboard/records.csv?unit=HT&figure=cases.received&from=x&to=y").status_code == 400
     assert client.get("/dashboard/records.csv?unit=HT&figure=cases.nothing&from=2026-01-01&to=2026-12-31").status_code == 400
+
+
+@pytest.mark.parametrize(("figure", "expected"), [("dialogues.sessions", ["1", "Thị xã Hòa Thành", "12/04/2026"]),
+                                                  ("dialogues.units_with_session", ["1", "Thị xã Hòa Thành", "Huyện, quận"])])
+def test_records_other_than_cases_are_numbered_with_unit_names_too(client, session, tree, clerk, make_user, clock_at,
+                                                                   figure, expected):
+    from tracker.schemas import DialogueIn
+    from tracker.services import activity
+
+    clock_at(dt.date(2026, 7, 1))
+    leader = make_user("leader", tree["HT"])
+    activity.open_dialogue(session, leader, DialogueIn(host_unit="HT", held_on=dt.date(2026, 4, 12), chair="Chủ tịch",
+                                                       topic="Đất đai"))
+    sign_in(client, leader.username)
+    page = client.get(LINK.replace("cases.received", figure)).get_data(as_text=True)
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = [_cells(r) for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert len(rows) == 1 and rows[0][:3] == expected
+    text = client.get(LINK.replace("cases.received", figure).replace("records?", "records.csv?")).data.decode("utf-8-sig")
+    # The same columns; a CSV writes its dates as ISO dates (unambiguous for any spreadsheet).
+    row = list(csv.reader(io.StringIO(text)))[1][:3]
+    assert row[:2] == expected[:2] and row[2] in (expected[2], "2026-04-12")
