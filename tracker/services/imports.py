@@ -88,6 +88,56 @@ def _take(session: Session, actor: Actor, unit: Unit, row: RegisterRow, receptio
     return case
 
 
+# Rows taken together in one savepoint; when one of them is refused, the chunk is rolled back and
+# taken again row by row, so a refused row never takes its neighbours with it.
+CHUNK = 200
+
+
+def _take_chunk(session: Session, actor: Actor, unit: Unit, rows: list[RegisterRow], reception: bool, source: str,
+                report: ImportReport, done: set[str]) -> None:
+    if not rows:
+        return
+    if len(rows) > 1:
+        try:
+            with session.begin_nested():
+                for row in rows:
+                    case = _take(session, actor, unit, row, reception)
+                    session.add(ImportedRow(unit_id=unit.id, row_key=row.key, case_id=case.id, source=source))
+                session.flush()
+        except (ServiceError, RuleSetError, ValidationError):
+            pass  # a row was refused: find which, row by row
+        else:
+            report.created += len(rows)
+            done.update(row.key for row in rows)
+            return
+    for row in rows:
+        problem = _take_one(session, actor, unit, row, reception, source)
+        if problem is None:
+            report.created += 1
+            done.add(row.key)
+        else:
+            report.problems.append(RowProblem(row.line, problem))
+
+
+def _take_one(session: Session, actor: Actor, unit: Unit, row: RegisterRow, reception: bool, source: str) -> str | None:
+    """Take one row in a savepoint of its own; the reason when it is refused."""
+    try:
+        with session.begin_nested():
+            case = _take(session, actor, unit, row, reception)
+            session.add(ImportedRow(unit_id=unit.id, row_key=row.key, case_id=case.id, source=source))
+            session.flush()
+    except ServiceError as error:
+        return error.message
+    except RuleSetError as error:
+        # No rule set covers the row's date (before 2012-07-01): refused, named by its date.
+        return (f"Không có quy định áp dụng cho ngày {row.received_on.isoformat()} / "
+                f"no rule set in force on that date ({error})")
+    except ValidationError as error:
+        fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_input=False))
+        return f"Dữ liệu không hợp lệ / invalid data: {fields}"
+    return None
+
+
 def import_register(session: Session, actor: Actor, path: str | Path, unit_code: str, *,
                     progress: Callable[[Iterable[RegisterRow]], Iterable[RegisterRow]] | None = None) -> ImportReport:
     """Import every row of the register at `path` for the unit; the caller commits (or, for a
@@ -100,28 +150,20 @@ def import_register(session: Session, actor: Actor, path: str | Path, unit_code:
     register: Register = read(path)
     report = ImportReport(rows=register.seen, problems=list(register.problems))
     source = Path(path).name[:255]
+    # The keys already imported for the unit, read once (a query per row cost more than the row).
+    done = set(session.scalars(select(ImportedRow.row_key).where(ImportedRow.unit_id == unit.id)))
+    chunk: dict[str, RegisterRow] = {}
     for row in (progress(register.rows) if progress else register.rows):
-        key = row.key
-        if session.scalar(select(ImportedRow.id).where(ImportedRow.unit_id == unit.id, ImportedRow.row_key == key)):
+        if row.key in chunk:  # the same row twice in one file: the first copy goes in first
+            _take_chunk(session, importer, unit, list(chunk.values()), register.reception, source, report, done)
+            chunk = {}
+        if row.key in done:
             report.already_imported += 1
             continue
-        try:
-            with session.begin_nested():
-                case = _take(session, importer, unit, row, register.reception)
-                session.add(ImportedRow(unit_id=unit.id, row_key=key, case_id=case.id, source=source))
-                session.flush()
-        except ServiceError as error:
-            report.problems.append(RowProblem(row.line, error.message))
-            continue
-        except RuleSetError as error:
-            # No rule set covers the row's date (before 2012-07-01): refused, named by its date.
-            report.problems.append(RowProblem(row.line, f"Không có quy định áp dụng cho ngày {row.received_on.isoformat()} / "
-                                                        f"no rule set in force on that date ({error})"))
-            continue
-        except ValidationError as error:
-            fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_input=False))
-            report.problems.append(RowProblem(row.line, f"Dữ liệu không hợp lệ / invalid data: {fields}"))
-            continue
-        report.created += 1
+        chunk[row.key] = row
+        if len(chunk) == CHUNK:
+            _take_chunk(session, importer, unit, list(chunk.values()), register.reception, source, report, done)
+            chunk = {}
+    _take_chunk(session, importer, unit, list(chunk.values()), register.reception, source, report, done)
     report.problems.sort(key=lambda p: p.line)
     return report
