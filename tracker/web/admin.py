@@ -28,7 +28,8 @@ USERNAME = "<string(minlength=2, maxlength=80):username>"
 CODE = "<string(minlength=1, maxlength=50):code>"
 # A province is created by the operator at the command line only (tracker units create).
 UNIT_KINDS = ("commune", "agency", "front_committee", "inspection_board", "investment_board", "district")
-ROLES = tuple(r.value for r in Role if r is not Role.SYSTEM)
+# Offered in this order: the most common first, an administrator's rights last (never a default).
+ROLES = tuple(r.value for r in (Role.RECEPTION, Role.AGENCY, Role.LEADER, Role.SUPERVISOR, Role.ADMIN))
 
 
 def admin_pages() -> set[str]:
