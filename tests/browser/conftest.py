@@ -79,11 +79,12 @@ def browser_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 
 @pytest.fixture(scope="module")
-def server(browser_db: Database) -> Iterator[str]:
-    """The app served on 127.0.0.1 and a free port; its base URL."""
+def server(browser_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served on 127.0.0.1 and a free port; its base URL. Uploaded files go to a folder of its own."""
     from werkzeug.serving import make_server
 
-    app = create_app({"DATABASE_URL": browser_db.url, "TESTING": True, "SECRET_KEY": "browser-secret", "REDIS_URL": None})
+    app = create_app({"DATABASE_URL": browser_db.url, "TESTING": True, "SECRET_KEY": "browser-secret", "REDIS_URL": None,
+                      "FILES_DIR": str(tmp_path_factory.mktemp("files"))})
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()

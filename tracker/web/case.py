@@ -11,16 +11,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from tracker import boundary
 from tracker.auth import policy
 from tracker.boundary import request_session
+from tracker.files.storage import Storage
+from tracker.files.upload import UploadRefused, receive
 from tracker.models import HistoryEntry
+from tracker.models.documents import DOCUMENT_KINDS
 from tracker.schemas import TransitionIn
-from tracker.services import casepage, cases, history
+from tracker.services import casepage, cases, documents, history
 from tracker.services.errors import Conflict, ServiceError
 from tracker.web.blueprint import bp
 from tracker.web.i18n import FIELD_NAMES, pick
@@ -44,6 +47,7 @@ def _page(case_id: int, *, error: str | None = None, failed: str | None = None, 
         "case.html", view=view, case=case, actions=actions, units=units, limits=casepage.legal_limits(session, case),
         links=casepage.links(session, current_user, case), error=error, failed=failed, posted=posted or {},
         FieldType=FieldType, field_label=field_label, audit=_audit(view),
+        files=documents.list_documents(session, current_user, "case", case_id), document_kinds=DOCUMENT_KINDS,
     ), status
 
 
@@ -71,6 +75,34 @@ def _audit(view: cases.CaseView) -> Audit | None:
 def case_page(case_id: int) -> tuple[str, int]:
     """The case; a case outside the user's area is not found (404)."""
     return _page(case_id)
+
+
+@bp.post(f"/cases/{CASE_ID}/documents")
+@signed_in
+def case_upload(case_id: int) -> Any:
+    """Add a file to the case (dropped on the page or chosen with the file input) through the
+    documents service: its type from its content, the size limit, its hash in the history."""
+    if not form_csrf_ok():
+        return _page(case_id, error=pick("Biểu mẫu đã hết hạn; hãy thử lại / the form expired; try again"), status=400)
+    file, kind = request.files.get("file"), request.form.get("kind", "")
+    if file is None or not file.filename:
+        return _page(case_id, error=pick("Hãy chọn hoặc kéo thả một tệp / choose or drop a file"), status=422)
+    if kind not in DOCUMENT_KINDS:
+        return _page(case_id, error=pick("Hãy chọn loại tài liệu / choose the kind of document"), status=422)
+    session = request_session()
+    storage: Storage = current_app.extensions["files"]
+    try:
+        with receive(file.stream, file.filename, max_bytes=int(current_app.config["DOCUMENT_MAX_BYTES"])) as received:
+            documents.add_case_document(session, current_user, storage, case_id, kind, received)
+    except UploadRefused as refused:
+        session.rollback()
+        return _page(case_id, error=refused.message, status=413 if refused.code == "too_large" else 422)
+    except ServiceError as refused:
+        session.rollback()
+        return _page(case_id, error=refusal_text(refused), status=getattr(refused, "status", 400))
+    boundary.commit()
+    flash(pick("Đã thêm tài liệu / file added") + f": {file.filename}", "ok")
+    return redirect(url_for("web.case_page", case_id=case_id) + "#documents")
 
 
 @bp.post(f"/cases/{CASE_ID}/actions/<string(maxlength=40):trigger>")

@@ -118,6 +118,10 @@ def trigger_label(kind: str, trigger: str) -> str:
 
 # The words for the values the pages show, as English message ids (the catalogues translate them).
 LABELS: dict[str, dict[str, str]] = {
+    "document_kind": {"petition_letter": _n("Petition letter"), "evidence": _n("Evidence"), "identity": _n("Identity papers"),
+                      "receipt": _n("Receipt"), "notice": _n("Notice"), "slip": _n("Slip"), "decision": _n("Decision"),
+                      "minutes": _n("Minutes"), "conclusion": _n("Conclusion"), "report": _n("Report or reply"),
+                      "other": _n("Other")},
     "channel": {"in_person": _n("At the desk"), "mail": _n("By post"), "online": _n("Online"), "hotline": _n("Hotline"),
                 "dialogue": _n("At a dialogue"), "voter_contact": _n("Meeting with voters"), "forwarded": _n("Forwarded by another body"),
                 "supervision": _n("From a supervision")},
