@@ -30,7 +30,7 @@ from tracker.reports.layout import FormLayout, forms_in_force, layout_for
 from tracker.reports.table import Column, Row, Table, Value, form_table
 from tracker.reports.writers import write_csv, write_xlsx
 from tracker.services import metrics as metrics_service
-from tracker.services.errors import BadRequest, Conflict, Forbidden, Refused
+from tracker.services.errors import BadRequest, Conflict, Forbidden, Refused, ServiceError
 from tracker.services.reports import CONTENT_TYPES, ReportFile, check_report
 
 UNIT_DUE_DAY = 17  # communes and departments send to the province by the 17th
@@ -112,6 +112,25 @@ def reporting_calendar(session: Session, actor: Actor, province_code: str, perio
     return ReportingCalendar(province, resolved, unit_due, due_on(resolved.end, PROVINCE_DUE_DAY),
                              tuple(CalendarRow(u, unit_due, sent.get(u.id), clock.today()) for u in units),
                              sent.get(province.id))
+
+
+def next_due(session: Session, actor: Actor, unit_code: str) -> ReportingCalendar | None:
+    """The calendar of the unit's province for the official quarter whose reports are due next
+    (the one running, or just ended while its reports are still due), or None when the actor may
+    not see that province's calendar."""
+    try:
+        unit = metrics_service.unit_for(session, actor, unit_code)
+        province = unit if unit.parent_id is None else session.get_one(Unit, unit.ancestor_ids[0])
+        today = clock.today()
+        for year in (today.year, today.year + 1):
+            for quarter in (1, 2, 3, 4):
+                token = f"{year}-Q{quarter}"
+                period = metrics_service.period_for(session, actor, province.code, token, OFFICIAL)
+                if due_on(period.end, PROVINCE_DUE_DAY) >= today:
+                    return reporting_calendar(session, actor, province.code, token)
+    except ServiceError:
+        return None
+    return None
 
 
 def _jsonable(value: Value) -> Any:

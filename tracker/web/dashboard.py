@@ -24,7 +24,7 @@ from tracker.metrics.periods import CALENDAR, OFFICIAL
 from tracker.models import Unit
 from tracker.models.units import BOARD_KINDS
 from tracker.reports.writers import write_rows_csv, write_rows_xlsx
-from tracker.services import admin
+from tracker.services import admin, reporting_calendar
 from tracker.services import metrics as metrics_service
 from tracker.services import reports as report_service
 from tracker.services.errors import ServiceError
@@ -90,7 +90,8 @@ def dashboard() -> Response | str | tuple[str, int]:
     except ServiceError as refused:
         return render_template("dashboard.html", error=refused.message, **context), refused.status
     charts = _charts(session, choice, result)
-    return render_template("dashboard.html", period=period, result=result, charts=charts, **context)
+    reporting = reporting_calendar.next_due(session, current_user, choice.unit)
+    return render_template("dashboard.html", period=period, result=result, charts=charts, reporting=reporting, **context)
 
 
 # The month-by-month trend: received, resolved, resolved on time, and overdue at each month's end.
