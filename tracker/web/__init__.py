@@ -25,6 +25,7 @@ from tracker.web import (  # noqa: F401 - register their pages
     i18n,
     inbox,
     intake,
+    management,
     projects,
     queue,
     signin,
