@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from redis import Redis
 from redis.exceptions import RedisError
 
@@ -51,6 +52,7 @@ class Mailbox:
     refuse_next: int = 0  # answer 451 to this many messages first
     hold: threading.Event | None = None  # when set up, the next DATA waits for it
     holding: threading.Event = field(default_factory=threading.Event)
+    dropped: threading.Event = field(default_factory=threading.Event)  # a connection dropped while holding
     received: threading.Condition = field(default_factory=threading.Condition)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -88,12 +90,28 @@ class Mailbox:
         return "\n".join(parts)
 
 
+class _Server(SMTP):
+    """aiosmtpd's server, telling the mailbox when a held client's connection is gone (aiosmtpd
+    then cancels the held DATA, so that message is never accepted)."""
+
+    def connection_lost(self, error: Exception | None) -> None:
+        super().connection_lost(error)
+        mailbox = self.event_handler
+        if isinstance(mailbox, Mailbox) and mailbox.holding.is_set():
+            mailbox.dropped.set()
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Server(self.handler, **self.SMTP_kwargs)
+
+
 @pytest.fixture()
 def smtp() -> Iterator[tuple[Mailbox, str]]:
     """A real SMTP server on a free port: (mailbox, SMTP_URL)."""
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller = _Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield mailbox, f"smtp://127.0.0.1:{port}"

@@ -117,7 +117,10 @@ def test_a_worker_killed_in_the_middle_of_a_delivery_still_delivers_the_message_
             for pid in [*_children(worker.pid), worker.pid]:
                 os.kill(pid, signal.SIGKILL)
             worker.wait(timeout=60)
-        release.set()  # the SMTP session died with the worker: that message was never accepted
+        # The SMTP session died with the worker: once the server has seen it go, that message can
+        # never be accepted, whatever the held DATA does next.
+        assert mailbox.dropped.wait(60), "the SMTP server never saw the killed worker's connection drop"
+        release.set()
         redis = Redis.from_url(shared_redis)
         for dead in Worker.all(queue=Queue(queue_name, connection=redis)):
             dead.register_death()
