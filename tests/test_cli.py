@@ -174,3 +174,27 @@ def test_the_demo_looks_like_a_working_office_today(demo):
 
     late = [(dt.date(2026, 12, 1) - dt.date.fromisoformat(str(due))).days for (due,) in rows]
     assert len(late) <= 10 and max(late, default=0) <= 75  # a few cases, late by weeks
+
+
+def test_the_full_demo_of_the_quick_start_loads_and_holds_every_second_round_dialogue(tmp_path, monkeypatch, clock_at):
+    """`make demo` runs `tracker demo` with its defaults: it must load, and each second-round complaint
+    accepted from 01/07/2026 and decided has the dialogue the 2026 procedure requires before it."""
+    import datetime as dt
+
+    import tracker.services.admin as admin
+
+    clock_at(dt.date(2026, 12, 1))
+    fast = admin.hash_password("demo-2026-tracker")
+    monkeypatch.setattr(admin, "hash_password", lambda password: fast)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "--database-url", url]).exit_code == 0
+    loaded = runner.invoke(main, ["demo", "--database-url", url])
+    assert loaded.exit_code == 0, loaded.output[-2000:]
+    decided_second_rounds = sql(url, "SELECT c.id, EXISTS (SELECT 1 FROM history_entries h WHERE h.case_id = c.id "
+                                     "AND h.trigger = 'record_dialogue') FROM cases c JOIN history_entries r "
+                                     "ON r.case_id = c.id AND r.trigger = 'resolve' WHERE c.kind = 'complaint' "
+                                     "AND c.round = 2 AND c.accepted_on >= '2026-07-01'")
+    assert decided_second_rounds, "the demo decides some second-round complaints under the 2026 procedure"
+    assert all(held for _, held in decided_second_rounds)

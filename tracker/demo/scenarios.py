@@ -22,6 +22,7 @@ from tracker.models import Case, Unit, User
 from tracker.schemas import CaseIn, DialogueIn, OpinionIn, PlanIn, RecommendationIn, SupervisionIn, TransitionIn, VisitIn
 from tracker.services import activity, cases
 from tracker.services.errors import ServiceError
+from workflows.definitions.petitions import DIALOGUE_NOTICE_DAYS, dialogue_required
 
 T = TypeVar("T")
 LOCAL = dt.timezone(dt.timedelta(hours=7))
@@ -227,6 +228,8 @@ class DemoRun:
         if decided is None:
             self.urge_if_late(case)
             return
+        if dialogue_required(case.kind, case.round, case.accepted_on):
+            case = self.hold_dialogue(case, officer, since, decided)
         case = self.fire(case, officer, "resolve", decided, self._decision(case))
         if case.kind == "complaint" and self.chance(.5) and (delivered := self.after(decided, 0, 6)):
             case = self.fire(case, officer, "deliver", delivered, {"delivered_on": delivered.isoformat()})
@@ -241,6 +244,20 @@ class DemoRun:
             return
         if case.kind != "complaint" and self.chance(.7) and (closed := self.after(decided, 30, 45)):
             self.fire(case, officer, "close", closed)
+
+    def hold_dialogue(self, case: Case, officer: User, since: dt.date, decided: dt.date) -> Case:
+        """The dialogue a second-round complaint must have before its decision (from 2026-07-01),
+        notified in writing some days before it is held."""
+        held = decided - dt.timedelta(days=self.rng.randint(0, max(0, min(10, (decided - since).days))))
+        notified = held - dt.timedelta(days=self.rng.randint(DIALOGUE_NOTICE_DAYS, DIALOGUE_NOTICE_DAYS + 5))
+        present = self.chance(.85)
+        data: dict[str, object] = {"held_on": held.isoformat(), "notified_on": notified.isoformat(),
+                                   "complainant_present": present,
+                                   "content": "Đối thoại về căn cứ của quyết định giải quyết lần đầu",
+                                   "result": "Các bên thống nhất một phần; còn ý kiến khác về mức bồi thường"}
+        if not present:
+            data["absence_reason"] = "Vắng mặt có lý do (ốm, có giấy xác nhận)"
+        return self.fire(case, officer, "record_dialogue", held, data)
 
     def next_round(self, escalated: Case | None) -> None:
         """The superior unit's desk processes the second-round complaint or re-denunciation."""
