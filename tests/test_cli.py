@@ -198,3 +198,23 @@ def test_the_full_demo_of_the_quick_start_loads_and_holds_every_second_round_dia
                                      "AND c.round = 2 AND c.accepted_on >= '2026-07-01'")
     assert decided_second_rounds, "the demo decides some second-round complaints under the 2026 procedure"
     assert all(held for _, held in decided_second_rounds)
+
+    # The report writer's view of it: every column of every form in force has a figure for the
+    # last completed quarter, and every rule of the report holds.
+    from tracker import create_app, database
+    from tracker.auth.policy import SYSTEM
+    from tracker.demo.report_forms import last_completed_quarter
+    from tracker.reports.layout import forms_in_force
+    from tracker.reports.table import form_table
+    from tracker.services import reports
+    from tracker.services.common import unit_by_code
+
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with database(app).transaction() as session:
+        quarter = last_completed_quarter(dt.date(2026, 12, 1))
+        province = unit_by_code(session, "TN")
+        empty = [(layout.code, n) for layout in forms_in_force(quarter.end)
+                 for n, value in enumerate(form_table(session, layout, province, True, quarter).total.values, start=1)
+                 if not value]
+        assert empty == []
+        assert reports.check_report(session, SYSTEM, "TN", quarter.token).ok
