@@ -26,8 +26,8 @@ VN = dt.timezone(dt.timedelta(hours=7))
 
 CASE_COLUMNS = (
     "id", "tracking_code", "kind", "workflow_version", "rule_set", "state", "channel", "received_unit_id", "assigned_unit_id",
-    "subject", "subject_search", "content", "subject_area", "anonymous", "crowd_size", "complex", "remote", "multi_place",
-    "multi_agency", "round", "received_at", "received_on", "accepted_on", "decided_on", "final_on", "due_on",
+    "province_id", "subject", "subject_search", "content", "subject_area", "anonymous", "crowd_size", "complex", "remote",
+    "multi_place", "multi_agency", "round", "received_at", "received_on", "accepted_on", "decided_on", "final_on", "due_on",
     "clock_started_on", "paused_on", "extensions_used", "reopened_count", "urged_count", "last_effective_on", "parent_case_id",
     "dialogue_id", "supervision_id", "visit_id", "settled_on_spot", "answer", "version", "created_by_id", "created_at",
     "updated_at",
@@ -261,6 +261,7 @@ class Generator:
         row.update(
             id=case_id, tracking_code=f"B{case_id:012d}", kind=kind, workflow_version=1, rule_set="vn-2019-01-01",
             state=life.state, channel="in_person", received_unit_id=received.id, assigned_unit_id=assigned,
+            province_id=int(received.path.split("/")[1]),
             subject=f"Vụ việc {case_id}", subject_search=f"vu viec {case_id}", content="", anonymous=False, crowd_size=1,
             complex=False, remote=False, multi_place=False, multi_agency=False, round=1, received_at=_moment(on),
             received_on=on, due_on=life.due, clock_started_on=on, extensions_used=0, reopened_count=0, urged_count=0,

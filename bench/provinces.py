@@ -44,7 +44,8 @@ def _copy_province(conn, copy: int, offset: int) -> None:  # type: ignore[no-unt
         for column in table.columns:
             name = column.name
             columns.append(f'"{name}"')
-            shifted = column.primary_key and isinstance(column.type, Integer) or bool(column.foreign_keys)
+            shifted = (column.primary_key and isinstance(column.type, Integer) or bool(column.foreign_keys)
+                       or (table.name, name) == ("cases", "province_id"))
             if shifted:
                 values.append(f'"{name}" + {copy * offset}')
             elif (table.name, name) in PREFIXED:

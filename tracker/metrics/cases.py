@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Select, and_, case, func, or_, select, true
 
 from tracker.metrics.figures import Definition, Figure, Kind, Source, Text, Window
+from tracker.metrics.scope import in_province
 from tracker.metrics.sql import days_between, entry_at_end, resolving_unit_id
 from tracker.models import Case
 from workflows import definitions
@@ -25,7 +26,7 @@ RUNNING_STATES = tuple(sorted(_WORKFLOW.running_states))
 
 def _received(window: Window) -> Select[tuple[object, ...]]:
     return select(Case.id.label("record_id"), Case.received_unit_id.label("unit_id"), Case.kind).where(
-        Case.kind.in_(KINDS), Case.received_on.between(window.start, window.end)
+        in_province(), Case.kind.in_(KINDS), Case.received_on.between(window.start, window.end)
     )
 
 
@@ -52,6 +53,7 @@ def _petitions(window: Window) -> Select[tuple[object, ...]]:
         .select_from(Case)
         .outerjoin(at_end.target, at_end.onclause)
         .where(
+            in_province(),
             Case.kind.in_(KINDS),
             Case.received_on <= end,
             # Implied by each branch below; lets the database skip cases finished before the period.

@@ -7,6 +7,7 @@ from sqlalchemy import Select, and_, case, exists, select, true
 from sqlalchemy.orm import aliased
 
 from tracker.metrics.figures import Definition, Figure, Kind, Source, Text, Window
+from tracker.metrics.scope import in_province
 from tracker.metrics.sql import entry_at_end
 from tracker.models import Case, Dialogue, DialoguePlan, HistoryEntry
 
@@ -36,7 +37,7 @@ def _opinions(window: Window) -> Select[tuple[object, ...]]:
         )
         .select_from(Case)
         .outerjoin(at_end.target, at_end.onclause)
-        .where(Case.kind == "dialogue_opinion", Case.received_on.between(window.start, end))
+        .where(in_province(), Case.kind == "dialogue_opinion", Case.received_on.between(window.start, end))
     )
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import CTE, Integer, String, bindparam, cast, func, select
+from sqlalchemy import CTE, ColumnElement, Integer, String, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.metrics.sql import first_segment
-from tracker.models import Unit
+from tracker.models import Case, Unit
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,17 @@ def unit_rows(subunits: bool) -> CTE:
     )
 
 
+def in_province() -> ColumnElement[bool]:
+    """The cases that may belong to the root's tree: those of its province (`cases.province_id`,
+    leading the indexes the figures read, so the other provinces' rows are never visited) and the
+    few a unit of another province has resolved. The root is given by `root_values`; which row a
+    case counts in is still decided by its unit (`unit_rows`)."""
+    return or_(Case.province_id == bindparam("province_id", type_=Integer), Case.other_provinces)
+
+
 def root_values(root: Unit) -> dict[str, object]:
-    """The parameters `unit_rows` reads."""
-    return {"root_id": root.id, "root_path": root.path, "root_path_length": len(root.path)}
+    """The parameters `unit_rows` and `in_province` read."""
+    return {"root_id": root.id, "root_path": root.path, "root_path_length": len(root.path), "province_id": root.province_id}
 
 
 def row_units(session: Session, root: Unit, subunits: bool) -> list[UnitRef]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import ColumnElement, Select, and_, case, select, true
 
 from tracker.metrics.figures import Definition, Facts, Figure, Kind, Source, Text, Window
+from tracker.metrics.scope import in_province
 from tracker.metrics.sql import entry_at_end
 from tracker.models import Case, Supervision, Unit
 from tracker.models.units import BOARD_KINDS
@@ -42,7 +43,7 @@ def _recommendations(window: Window) -> Select[tuple[object, ...]]:
         .select_from(Case)
         .join(Unit, Unit.id == Case.received_unit_id)
         .outerjoin(at_end.target, at_end.onclause)
-        .where(Case.kind == "supervision_recommendation", Case.received_on.between(window.start, end))
+        .where(in_province(), Case.kind == "supervision_recommendation", Case.received_on.between(window.start, end))
     )
 
 

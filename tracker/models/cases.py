@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, Connection, Date, ForeignKey, Index, Integer, Numeric, String, Text, case, event, text
+from sqlalchemy import false as sql_false
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
-from tracker.models.units import Unit
+from tracker.models.units import Unit, province_of
 from workflows import definitions
 from workflows.definitions.base import Workflow
 
@@ -43,6 +46,11 @@ class Case(Base):
         # Reporting periods: what a kind received in a period, what was still not final at its end.
         Index("ix_cases_kind_received_on", "kind", "received_on"),
         Index("ix_cases_final_on", "final_on"),
+        # One province's figures read only its own rows (README, "Beyond one province").
+        Index("ix_cases_province_kind_received_on", "province_id", "kind", "received_on"),
+        Index("ix_cases_province_final_on", "province_id", "final_on"),
+        Index("ix_cases_other_provinces", "other_provinces", postgresql_where=text("other_provinces"),
+              sqlite_where=text("other_provinces")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +61,15 @@ class Case(Base):
     state: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str] = mapped_column(String(20))
     received_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # The root of the receiving unit's tree (its province), leading the indexes the figures read so
+    # that one province's statements touch only its own rows. Written on INSERT from the receiving
+    # unit (`_province_on_intake` below, whatever path makes the case) and kept in step when a unit
+    # moves to another province (services/reorganisation.py).
+    province_id: Mapped[int] = mapped_column(Integer)
+    # True once a unit outside that province resolved the case (a transfer to a successor in another
+    # province, a unit moved between provinces): every province's figures read these few cases too,
+    # since the history may put them in either province at the end of a period.
+    other_provinces: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_false())
     assigned_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     subject: Mapped[str] = mapped_column(String(500))
     subject_search: Mapped[str] = mapped_column(String(500), default="")
@@ -141,6 +158,37 @@ class Case(Base):
     def latest_decision(self) -> Decision | None:
         """The decision that resolved the case most recently."""
         return self.decisions[-1] if self.decisions else None
+
+
+@event.listens_for(Case, "before_insert")
+def _province_on_intake(_mapper: Mapper[Case], _connection: Connection, target: Case) -> None:
+    """A new case belongs to its receiving unit's province: read from the unit when it is loaded,
+    else computed inside the INSERT itself (no statement of its own)."""
+    if target.province_id is not None:
+        return
+    unit = target.__dict__.get("received_unit")
+    if unit is not None and unit.id == target.received_unit_id and unit.path:
+        target.province_id = unit.province_id
+    else:
+        target.province_id = province_of(target.received_unit_id)  # type: ignore[assignment]
+
+
+@event.listens_for(Case, "before_update")
+def _mark_other_provinces(_mapper: Mapper[Case], _connection: Connection, target: Case) -> None:
+    """A case now resolved by a unit of another province is marked (once) as read by every province."""
+    state: Any = sa_inspect(target)
+    if target.__dict__.get("other_provinces") is True or not state.attrs.assigned_unit_id.history.has_changes():
+        return
+    unit_id = target.assigned_unit_id
+    if unit_id is None:
+        return
+    unit, province = target.__dict__.get("assigned_unit"), target.__dict__.get("province_id")
+    if unit is not None and unit.id == unit_id and unit.path and isinstance(province, int):
+        if unit.province_id != province:
+            target.other_provinces = True
+    else:
+        target.other_provinces = case(  # type: ignore[assignment]
+            (province_of(unit_id) != Case.province_id, True), else_=Case.other_provinces)
 
 
 class Petitioner(Base):

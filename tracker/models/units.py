@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ColumnElement, Date, ForeignKey, Integer, String, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from tracker.db import Base
 from tracker.models.types import UTCDateTime, check_in, utcnow
@@ -52,6 +54,11 @@ class Unit(Base):
         """Ids from the root down to this unit, itself included."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
+    @property
+    def province_id(self) -> int:
+        """The id of the root of the unit's tree (its province): the first id of its path."""
+        return self.ancestor_ids[0]
+
     def contains(self, other: Unit) -> bool:
         """True when `other` is this unit or lies below it."""
         return other.path.startswith(self.path)
@@ -59,3 +66,29 @@ class Unit(Base):
     def period_overrides(self) -> dict[str, int]:
         """The unit's own values for configurable periods."""
         return {k: int(v) for k, v in (self.settings or {}).get("periods", {}).items()}
+
+
+class tree_root_id(FunctionElement[int]):  # noqa: N801 - reads as the SQL function it compiles to
+    """In SQL, the id of the root of a unit's tree read from its path ("/1/4/17/" gives 1)."""
+
+    name = "tree_root_id"
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(tree_root_id)
+def _tree_root_id(element: tree_root_id, compiler: Any, **kw: Any) -> str:
+    (path,) = list(element.clauses)
+    return f"CAST(split_part({compiler.process(path, **kw)}, '/', 2) AS INTEGER)"
+
+
+@compiles(tree_root_id, "sqlite")
+def _tree_root_id_sqlite(element: tree_root_id, compiler: Any, **kw: Any) -> str:
+    (path,) = list(element.clauses)
+    text = compiler.process(path, **kw)
+    return f"CAST(substr({text}, 2, instr(substr({text}, 2), '/') - 1) AS INTEGER)"
+
+
+def province_of(unit_id: Any) -> ColumnElement[int]:
+    """In SQL, the province (tree root) of the unit with id `unit_id`: a scalar subquery."""
+    return select(tree_root_id(Unit.path)).where(Unit.id == unit_id).scalar_subquery()

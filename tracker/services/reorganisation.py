@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker.auth import policy
 from tracker.auth.policy import Actor, Operation
-from tracker.models import Case, Unit, User
+from tracker.models import Case, HistoryEntry, Unit, User
 from tracker.services.admin import ALLOWED_PARENTS
 from tracker.services.cases import fire_as_system
 from tracker.services.common import effective_date, unit_by_code
@@ -114,3 +114,19 @@ def _move_subtree(session: Session, unit: Unit, new_parent: Unit) -> None:
     for below in session.scalars(select(Unit).where(Unit.path.like(old + "%"))):
         below.path = new + below.path[len(old):]
     session.flush()
+    if new_parent.province_id != int(old.split("/")[1]):
+        _cases_change_province(session, new, new_parent.province_id)
+
+
+def _cases_change_province(session: Session, path: str, province_id: int) -> None:
+    """Keep `cases.province_id` in step with a subtree (at `path`) moved to another province: the
+    cases received there now belong to it, and every case the subtree's units received, resolve or
+    once resolved is marked as read by every province's figures (its history names units of both)."""
+    units = select(Unit.id).where(Unit.path.like(path + "%"))
+    touched = or_(Case.received_unit_id.in_(units), Case.assigned_unit_id.in_(units),
+                  exists().where(HistoryEntry.case_id == Case.id, HistoryEntry.unit_id.in_(units)))
+    # updated_at stays: the case itself did not change.
+    session.execute(update(Case).where(Case.received_unit_id.in_(units))
+                    .values(province_id=province_id, updated_at=Case.updated_at).execution_options(synchronize_session="fetch"))
+    session.execute(update(Case).where(touched).values(other_provinces=True, updated_at=Case.updated_at)
+                    .execution_options(synchronize_session="fetch"))
