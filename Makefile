@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/transition.py
 	rm -f bench-transition.db && $(BIN)/python bench/transition.py --database-url sqlite:///bench-transition.db && rm -f bench-transition.db*
 	$(BIN)/python bench/http_load.py
+	$(BIN)/python bench/lists.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/provinces.py
 

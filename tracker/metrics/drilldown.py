@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Select, null, select
+from sqlalchemy import CTE, Float, Select, cast, null, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, aliased
 
@@ -129,7 +129,9 @@ def export_select(record: str, drill: Select[tuple[object, ...]]) -> Select[tupl
     if record == "case":
         columns: list[Any] = [Case.id, Case.tracking_code, Case.kind, Case.state, counted.code, Case.received_on,
                               Case.accepted_on, Case.decided_on, Case.due_on,
-                              sql_case((Case.kind == "denunciation", null()), else_=Case.subject), found.c.value]
+                              sql_case((Case.kind == "denunciation", null()), else_=Case.subject),
+                              # A median's days (an interval count, a Decimal) as a number, by the database.
+                              cast(found.c.value, Float)]
         stmt = select(*columns).join(found, found.c.record_id == Case.id)
     elif record == "unit":
         stmt = select(Unit.id, counted.code, Unit.name, Unit.kind).join(found, found.c.record_id == Unit.id)

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from tracker.reports.neutral import as_text, csv_text, xlsx_value
+from tracker.reports.neutral import FORMULA_STARTS, as_text, csv_text, xlsx_value
 from tracker.reports.table import Column, Sheet, Table
 
 _THIN = Side(style="thin")
@@ -147,6 +147,25 @@ def _heading(column: Column) -> str:
     return f"({column.ms}) " + " - ".join(column.heading)
 
 
+# A text starting with one of these may need the apostrophe (a leading space: look further).
+_CAREFUL_FIRST = frozenset(FORMULA_STARTS) | {" "}
+
+
+def _plain_row(row: Sequence[object]) -> bool:
+    """True when csv.writer writes every value of `row` as `_csv_value` would (None empty, dates,
+    whole numbers and safe text as they are): no text a spreadsheet could run, no float or
+    Decimal to format. Most rows of an export are plain and go to the writer untouched, which
+    saves converting every cell in Python."""
+    for value in row:
+        kind = value.__class__
+        if kind is str:
+            if value[:1] in _CAREFUL_FIRST:  # type: ignore[index]
+                return False
+        elif kind is float or kind is Decimal:
+            return False
+    return True
+
+
 def _csv_value(value: object) -> object:
     if value is None:
         return ""
@@ -190,7 +209,7 @@ def write_rows_csv(header: list[str], rows: Iterable[Sequence[object]], stream: 
         out = csv.writer(text)
         out.writerow([csv_text(text) for text in header])
         for row in rows:
-            out.writerow([_csv_value(_value(v)) for v in row])
+            out.writerow(row if _plain_row(row) else [_csv_value(_value(v)) for v in row])
             count += 1
     finally:
         text.flush()

@@ -200,22 +200,14 @@ def drilldown_rows(session: Session, actor: Actor, unit_code: str, date_from: dt
     d = _drill(session, actor, unit_code, date_from, date_to, subunits, group, figure, row_unit)
     statement = export_select(d.figure.record, d.statement)
     header = [f.name for f in fields(ITEM_TYPES[d.figure.record])]
-    as_days = d.figure.record == "case"
 
     def stream() -> Iterator[Sequence[object]]:
         options = {"stream_results": True, "yield_per": EXPORT_BATCH}
         result = session.execute(statement.execution_options(**options), d.params)
         for batch in result.partitions():
-            if as_days:  # a median's days come as a Decimal or an interval count: shown as a number
-                yield from ((*row[:-1], _days(row[-1])) for row in batch)
-            else:
-                yield from batch
+            yield from batch
 
     return d.figure, header, stream()
-
-
-def _days(value: Any) -> float | None:
-    return float(value) if value is not None else None
 
 
 @dataclass(frozen=True)
