@@ -5,13 +5,16 @@ commit, once more by the sweep), yet a worker killed in the middle of a delivery
 leave the row locked. So the lock lives where the operating system or the database frees
 it when its holder dies: a PostgreSQL session advisory lock on a connection of its own, or
 on SQLite (one machine) a POSIX byte-range lock on a file next to the database, one byte
-per row."""
+per row.
+
+In-process delivery takes the locks of a whole batch of rows at once (`hold_many`): one
+connection or one file descriptor for the batch, not one per row."""
 from __future__ import annotations
 
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,6 +57,60 @@ class RowLocks:
         finally:
             with self._guard:
                 self._local.discard(row_id)
+
+    @contextmanager
+    def hold_many(self, row_ids: Sequence[int]) -> Iterator[set[int]]:
+        """Yield the rows among `row_ids` whose locks this process now holds (the others are
+        being delivered by someone else), and release them all afterwards."""
+        with self._guard:
+            mine = {row_id for row_id in row_ids if row_id not in self._local}
+            self._local |= mine
+        try:
+            if not mine:
+                yield set()
+            elif self.engine.dialect.name == "postgresql":
+                with self._pg_many(sorted(mine)) as held:
+                    yield held
+            elif self._file is not None:
+                with self._posix_many(sorted(mine)) as held:
+                    yield held
+            else:
+                yield set(mine)
+        finally:
+            with self._guard:
+                self._local -= mine
+
+    @contextmanager
+    def _pg_many(self, row_ids: list[int]) -> Iterator[set[int]]:
+        with self.engine.connect() as conn:
+            held = set(conn.scalars(text("SELECT id FROM unnest(CAST(:ids AS integer[])) AS id "
+                                         "WHERE pg_try_advisory_lock(:ns, id)"), {"ns": _PG_NAMESPACE, "ids": row_ids}))
+            conn.commit()
+            try:
+                yield held
+            finally:
+                if held:
+                    conn.execute(text("SELECT pg_advisory_unlock(:ns, id) FROM unnest(CAST(:ids AS integer[])) AS id"),
+                                 {"ns": _PG_NAMESPACE, "ids": sorted(held)})
+                    conn.commit()
+
+    @contextmanager
+    def _posix_many(self, row_ids: list[int]) -> Iterator[set[int]]:
+        assert self._file is not None
+        fd = os.open(self._file, os.O_RDWR | os.O_CREAT, 0o600)
+        held: set[int] = set()
+        try:
+            for row_id in row_ids:
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, row_id)
+                except OSError:
+                    continue
+                held.add(row_id)
+            yield held
+        finally:
+            for row_id in held:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, row_id)
+            os.close(fd)
 
     @contextmanager
     def _pg(self, row_id: int) -> Iterator[bool]:
