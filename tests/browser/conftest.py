@@ -25,6 +25,8 @@ from tracker import clock, create_app
 from tracker.db import Base, Database
 from tracker.migrate import upgrade
 from tracker.models import Unit, User
+from tracker.schemas import CaseIn
+from tracker.services import cases
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -135,6 +137,19 @@ def world(browser_db: Database) -> Iterator[World]:
         session.flush()
     yield World(units, users)
     _empty(browser_db)
+
+
+@pytest.fixture()
+def complaint(world: World, browser_db: Database) -> dict[str, Any]:
+    """A complaint of one complainant received at the town's desk on Mon 02/03/2026: its id and
+    tracking code."""
+    with browser_db.transaction() as session:
+        clerk = session.merge(world.users["reception"])
+        case = cases.intake(session, clerk, CaseIn.model_validate({
+            "kind": "complaint", "channel": "in_person", "received_unit": "HT", "subject": "Khiếu nại bồi thường đất",
+            "content": "Đề nghị xem xét lại.", "received_at": dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
+            "petitioners": [{"full_name": "Nguyễn Văn An", "id_number": "079090001111"}]}))
+        return {"id": case.id, "code": case.tracking_code}
 
 
 def _empty(db: Database) -> None:

@@ -142,3 +142,17 @@ def test_every_administration_page_fits_a_phone(town_admin, sign_in):
     page.goto("/admin/users")
     assert "Add a user" in page.content() and no_sideways_scroll(page)
     shot(page, "admin-phone-users-english")
+
+
+def test_reloading_the_page_that_shows_a_new_token_makes_no_other_token(town_admin, sign_in):
+    page = sign_in(town_admin)
+    page.goto("/admin/tokens")
+    page.locator("select[name=username]").select_option("agency_ht")
+    page.click("text=Tạo mã truy cập")
+    secret = page.locator("#new-token code.secret").inner_text()
+    assert page.url.endswith("/admin/tokens") and page.locator("#tokens tbody tr").count() == 1
+    page.reload()  # the browser repeats the GET the creation redirected to, not the POST
+    page.locator("h1", has_text="Mã truy cập").wait_for()
+    assert page.locator("#new-token").count() == 0 and secret not in page.content()
+    assert page.locator("#tokens tbody tr").count() == 1
+    shot(page, "admin-token-page-reloaded")

@@ -15,17 +15,31 @@ from tracker.services import cases
 
 
 @pytest.fixture()
-def accepted_complaint(world, browser_db):
-    """A complaint received at the town's desk on Mon 02/03/2026, accepted for the environment office on 03/03."""
+def accepted_complaint(complaint, world, browser_db):
+    """The complaint received at the town's desk on Mon 02/03/2026, accepted for the environment office on 03/03."""
     with browser_db.transaction() as session:
         clerk = session.merge(world.users["reception"])
-        case = cases.intake(session, clerk, CaseIn.model_validate({
-            "kind": "complaint", "channel": "in_person", "received_unit": "HT", "subject": "Khiếu nại bồi thường đất",
-            "content": "Đề nghị xem xét lại.", "received_at": dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
-            "petitioners": [{"full_name": "Nguyễn Văn An", "id_number": "079090001111"}]}))
+        case = cases.get_case_for(session, clerk, complaint["id"])
         case = cases.fire(session, clerk, case.id, TransitionIn(trigger="accept", version=case.version,
                                                                  effective_on=dt.date(2026, 3, 3), data={"unit": "HT-TNMT"}))
         return {"id": case.id, "code": case.tracking_code, "due_on": case.due_on}
+
+
+def test_the_withdraw_form_asks_which_complainant_only_when_several_complained(complaint, world, browser_db, sign_in):
+    page = sign_in("reception_ht", viewport=PHONE)
+    page.goto(f"/cases/{complaint['id']}")
+    assert page.locator("#action-withdraw").count() == 1
+    assert page.locator("#action-withdraw select[name='data.petitioner']").count() == 0  # one complainant
+    with browser_db.transaction() as session:
+        together = cases.intake(session, session.merge(world.users["reception"]), CaseIn.model_validate({
+            "kind": "complaint", "channel": "in_person", "received_unit": "HT", "subject": "Khiếu nại chung về ranh đất",
+            "content": "Hai hộ cùng khiếu nại.", "received_at": dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC),
+            "petitioners": [{"full_name": "Nguyễn Văn An"}, {"full_name": "Lê Thị Bình"}]}))
+    page.goto(f"/cases/{together.id}")
+    chooser = page.locator("#action-withdraw select[name='data.petitioner']")
+    assert chooser.count() == 1 and "Lê Thị Bình" in chooser.inner_text()
+    assert no_sideways_scroll(page)
+    shot(page, "case-withdraw-co-complainants")
 
 
 def test_an_agency_verifies_extends_to_the_shown_limit_and_resolves(accepted_complaint, sign_in):

@@ -4,15 +4,10 @@ no sideways scroll at 390 px."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import re
-
-import pytest
 
 from tests.browser.conftest import PHONE, no_sideways_scroll, shot
 from tests.files.samples import pdf
-from tracker.schemas import CaseIn
-from tracker.services import cases
 
 DROP = """([name, b64]) => {
   const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
@@ -23,18 +18,6 @@ DROP = """([name, b64]) => {
     zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
   }
 }"""
-
-
-@pytest.fixture()
-def complaint(world, browser_db):
-    """A complaint received at the town's desk on Mon 02/03/2026."""
-    with browser_db.transaction() as session:
-        clerk = session.merge(world.users["reception"])
-        case = cases.intake(session, clerk, CaseIn.model_validate({
-            "kind": "complaint", "channel": "in_person", "received_unit": "HT", "subject": "Khiếu nại bồi thường đất",
-            "content": "Đề nghị xem xét lại.", "received_at": dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
-            "petitioners": [{"full_name": "Nguyễn Văn An", "id_number": "079090001111"}]}))
-        return {"id": case.id}
 
 
 def test_a_file_dropped_on_the_case_page_is_stored_and_listed(complaint, sign_in):
@@ -70,3 +53,23 @@ def test_a_file_that_lies_about_its_type_is_refused_on_the_page(complaint, sign_
     page.click("#upload button[type=submit]")
     assert "don.pdf" not in page.locator("#documents ul.documents").inner_text()
     assert page.locator(".error, [role=alert]").count() >= 1
+
+
+def test_the_timeline_names_an_added_file_and_its_note_in_the_pages_language(complaint, sign_in, tmp_path):
+    scan = tmp_path / "bien-ban.pdf"
+    scan.write_bytes(pdf("Biên bản"))
+    page = sign_in("reception_ht")
+    page.goto(f"/cases/{complaint['id']}")
+    page.set_input_files("#upload-file", str(scan))
+    page.click("#upload button[type=submit]")
+    page.locator("[role=status]", has_text="bien-ban.pdf").wait_for()
+    latest = page.locator("ol.timeline li").first
+    assert "Thêm tài liệu" in latest.inner_text()
+    assert "add_document" not in latest.inner_text() and "document added" not in latest.inner_text()
+    shot(page, "case-timeline-file-added")
+    page.click("header >> text=English")
+    page.locator("h2", has_text="Timeline").wait_for()
+    latest = page.locator("ol.timeline li").first
+    assert "File added" in latest.inner_text() and "document added" in latest.inner_text()
+    assert "Thêm tài liệu" not in latest.inner_text()
+    shot(page, "case-timeline-file-added-english")

@@ -266,8 +266,9 @@ def test_a_form_without_its_csrf_token_changes_nothing(admin_client, session, tr
 def test_a_new_token_is_shown_once_works_and_can_be_revoked(app, admin_client, session, tree, make_user):
     officer = make_user("agency", tree["HT-TNMT"], username="officer_ht")
     answer = post(admin_client, "/admin/tokens", username="officer_ht")
-    page = text(answer)
-    assert answer.status_code == 201 and 'id="new-token"' in page
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/admin/tokens")
+    page = text(admin_client.get(answer.headers["Location"]))
+    assert 'id="new-token"' in page
     secret = page.split('<code class="secret">')[1].split("</code>")[0]
     api = app.test_client()
     assert api.get("/api/v1/units", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
@@ -275,6 +276,17 @@ def test_a_new_token_is_shown_once_works_and_can_be_revoked(app, admin_client, s
     row = session.scalar(select(ApiToken).where(ApiToken.user_id == officer.id))
     assert post(admin_client, f"/admin/tokens/{row.id}/revoke").status_code == 302
     assert api.get("/api/v1/units", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_reloading_the_page_after_making_a_token_makes_no_other_token_and_hides_the_secret(admin_client, session, tree,
+                                                                                             make_user):
+    officer = make_user("agency", tree["HT-TNMT"], username="officer_ht")
+    answer = admin_client.post("/admin/tokens", data={"csrf_token": csrf_of(text(admin_client.get("/admin/tokens"))),
+                                                      "username": "officer_ht"}, follow_redirects=True)
+    assert answer.status_code == 200 and answer.request.method == "GET" and 'id="new-token"' in text(answer)
+    reloaded = admin_client.get(answer.request.path)  # what a browser's reload repeats: the GET, not the POST
+    assert reloaded.status_code == 200 and 'id="new-token"' not in text(reloaded)
+    assert len(session.scalars(select(ApiToken).where(ApiToken.user_id == officer.id)).all()) == 1
 
 
 def test_tokens_of_another_area_are_neither_listed_nor_revoked(admin_client, session, tree, make_user):

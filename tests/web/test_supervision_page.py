@@ -72,6 +72,20 @@ def test_a_board_sees_the_overdue_cases_of_its_area_by_unit_and_lateness_oldest_
     assert "Phạm Văn Kín" not in overdue and "Trần Văn Bị" not in overdue  # never a denouncer, nor the accused
 
 
+def test_the_overdue_list_withholds_a_denunciations_subject_by_the_same_policy_as_the_case_page(app, client, tree, make_user,
+                                                                                                 board, world):
+    sign_in(client, board.username)
+    overdue = _section(client.get("/supervision").get_data(as_text=True), "overdue")
+    row = overdue.split(world["denunciation"].tracking_code, 1)[1].split("</tr>", 1)[0]
+    assert "Không hiển thị" in row and "Trần Văn Bị" not in row  # the board: not for it
+    admin = app.test_client()
+    sign_in(admin, make_user("admin", tree["TN"]).username)
+    overdue = _section(admin.get("/supervision?board=HT-MT").get_data(as_text=True), "overdue")
+    row = overdue.split(world["denunciation"].tracking_code, 1)[1].split("</tr>", 1)[0]
+    assert "Tố cáo ông Trần Văn Bị" in row  # an administrator reads it, here as on the case page
+    assert "Tố cáo ông Trần Văn Bị" in admin.get(f"/cases/{world['denunciation'].id}").get_data(as_text=True)
+
+
 def test_a_board_sees_its_supervisions_with_the_answers_and_the_forms_the_policy_allows(client, board, world):
     sign_in(client, board.username)
     page = client.get("/supervision").get_data(as_text=True)

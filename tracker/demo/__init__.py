@@ -70,7 +70,7 @@ def _reorganise(session: Session, tree: DemoTree, rng: random.Random, admin: Use
             commune = rng.choice(communes)
             case_services.fire(session, admin, case.id, TransitionIn(trigger="transfer", version=case.version, effective_on=reform,
                                                              data={"unit": commune.code},
-                                                             note="Chuyển về xã theo chính quyền hai cấp / handed to the commune"))
+                                                             note="Chuyển về xã theo chính quyền hai cấp"))
             moved.append(case.tracking_code)
         for suffix, heir in PROVINCE_DEPARTMENT.items():
             moved += close_unit(session, SYSTEM, f"{district.code}-{suffix}", on=reform, successor=heir).cases

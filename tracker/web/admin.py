@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -308,17 +309,27 @@ def _tokens_page(*, secret: str | None = None, owner: str | None = None, error: 
                            secret=secret, owner=owner, error=error), status
 
 
+# The secret of a token just made waits here for the page the creation redirects to, which
+# takes it out: shown once, and a reload of that page makes no other token (post/redirect/get).
+NEW_TOKEN = "new_token"
+
+
 @bp.get("/admin/tokens")
 @admin_only
 def admin_tokens() -> tuple[str, int]:
-    """The API tokens of the area's users, and the form to make one."""
+    """The API tokens of the area's users, and the form to make one; right after a token was
+    made, its secret, this once."""
+    made = cookie_session.pop(NEW_TOKEN, None)
+    if isinstance(made, dict):
+        return _tokens_page(secret=str(made.get("secret", "")), owner=str(made.get("owner", "")))
     return _tokens_page()
 
 
 @bp.post("/admin/tokens")
 @admin_only
 def admin_create_token() -> Response | tuple[str, int]:
-    """A new token for a user of the area: its secret is on this answer only, never again."""
+    """A new token for a user of the area; the answer redirects to the tokens page, which shows
+    its secret once, never again."""
     made: dict[str, str] = {}
 
     def create() -> str:
@@ -331,7 +342,8 @@ def admin_create_token() -> Response | tuple[str, int]:
         carry_out(create)
     except Refusal as refusal:
         return _tokens_page(error=refusal.message, status=refusal.status)
-    return _tokens_page(secret=made["secret"], owner=made["owner"], status=201)
+    cookie_session[NEW_TOKEN] = made
+    return redirect(url_for("web.admin_tokens"), 303)
 
 
 @bp.post("/admin/tokens/<int(min=1, max=2147483647):token_id>/revoke")

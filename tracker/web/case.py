@@ -20,7 +20,7 @@ from tracker.auth import policy
 from tracker.boundary import request_session
 from tracker.files.storage import Storage
 from tracker.files.upload import UploadRefused, receive
-from tracker.models import HistoryEntry
+from tracker.models import Case, HistoryEntry
 from tracker.models.documents import DOCUMENT_KINDS
 from tracker.schemas import TransitionIn
 from tracker.services import casepage, cases, documents, history
@@ -46,7 +46,7 @@ def _page(case_id: int, *, error: str | None = None, failed: str | None = None, 
     return render_template(
         "case.html", view=view, case=case, actions=actions, units=units, limits=casepage.legal_limits(session, case),
         links=casepage.links(session, current_user, case), error=error, failed=failed, posted=posted or {},
-        FieldType=FieldType, field_label=field_label, audit=_audit(view),
+        FieldType=FieldType, field_label=field_label, optional_fields=optional_fields, audit=_audit(view),
         files=documents.list_documents(session, current_user, "case", case_id), document_kinds=DOCUMENT_KINDS,
     ), status
 
@@ -174,6 +174,15 @@ def _date(raw: str) -> dt.date | None | str:
         return dt.date.fromisoformat(text)
     except ValueError:
         return text  # the schema names it
+
+
+def optional_fields(case: Case, action: Trigger) -> list[Field]:
+    """The optional fields of an action's form. Choosing which co-complainant withdraws only
+    means something while more than one complainant is still in the case."""
+    fields = [f for f in action.fields if not f.required and not f.system]
+    if sum(1 for p in case.petitioners if p.withdrawn_on is None) < 2:
+        fields = [f for f in fields if f.name != "petitioner"]
+    return fields
 
 
 def field_label(f: Field) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -21,6 +22,9 @@ from flask_babel import Babel, get_locale, gettext
 from tracker import clock
 from tracker.web.blueprint import bp
 from workflows import definitions
+
+if TYPE_CHECKING:
+    from tracker.models import HistoryEntry
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -166,7 +170,25 @@ def reception_label(value: str) -> str:
 
 # Entries of the history that are not triggers of a workflow.
 OTHER_STEPS = {"intake": _n("Received"), "view_identity": _n("Viewed the petitioner's identity"),
-               "recount": _n("Deadlines recounted")}
+               "recount": _n("Deadlines recounted"), "escalate": _n("Overdue: reported to the level above"),
+               "issue_act": _n("Document issued"), "add_document": _n("File added"),
+               "withdraw_document": _n("File withdrawn"), "download_document": _n("File downloaded")}
+# Steps whose history note the services write themselves, in both languages ("vi / en"); a
+# person's own note (a transition's, a withdrawn file's reason) is shown as they wrote it.
+SERVICE_NOTES = frozenset({"view_identity", "recount", "escalate", "add_document", "download_document"})
+
+
+def history_note(entry: HistoryEntry) -> str:
+    """A history entry's note in the page's language when the tracker wrote it (the system's
+    own steps, and the steps of SERVICE_NOTES); a person's note as written."""
+    if entry.actor_id is None or entry.trigger in SERVICE_NOTES:
+        return pick(entry.note)
+    return str(entry.note or "")
+
+
+def history_actor(entry: HistoryEntry) -> str:
+    """Who made a history entry: a person's name as recorded, the system's in the page's language."""
+    return pick(entry.actor_name) if entry.actor_id is None else str(entry.actor_name or "")
 
 
 @bp.post("/language")
@@ -197,6 +219,6 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=language, default_translation_directories=str(target))
     app.jinja_env.filters.update(pick=pick, d=date_text, t=time_text, words=words)
     app.jinja_env.globals.update(kind_label=kind_label, state_label=state_label, trigger_label=trigger_label,
-                                 label=label, reception_label=reception_label,
+                                 history_note=history_note, history_actor=history_actor, label=label, reception_label=reception_label,
                                  unit_kind_label=unit_kind_label, labels=LABELS, in_language=in_language,
                                  languages=LANGUAGES, get_locale=get_locale, language=language)
