@@ -53,7 +53,8 @@ def _petitions(window: Window) -> Select[tuple[object, ...]]:
         .select_from(Case)
         .outerjoin(at_end.target, at_end.onclause)
         .where(
-            in_province(),
+            # The province's cases not finished before the period, read from (province_id, final_on).
+            in_province(Case.final_on.is_(None), Case.final_on >= start),
             Case.kind.in_(KINDS),
             Case.received_on <= end,
             # Implied by each branch below; lets the database skip cases finished before the period.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import CTE, ColumnElement, Integer, String, bindparam, cast, func, or_, select
+from sqlalchemy import CTE, ColumnElement, Integer, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.metrics.sql import first_segment
@@ -41,12 +41,20 @@ def unit_rows(subunits: bool) -> CTE:
     )
 
 
-def in_province() -> ColumnElement[bool]:
+def in_province(*alternatives: ColumnElement[bool]) -> ColumnElement[bool]:
     """The cases that may belong to the root's tree: those of its province (`cases.province_id`,
     leading the indexes the figures read, so the other provinces' rows are never visited) and the
     few a unit of another province has resolved. The root is given by `root_values`; which row a
-    case counts in is still decided by its unit (`unit_rows`)."""
-    return or_(Case.province_id == bindparam("province_id", type_=Integer), Case.other_provinces)
+    case counts in is still decided by its unit (`unit_rows`).
+
+    With `alternatives`, the province's cases meeting one of them: each pair (province, condition)
+    is one range of an index led by the province, which the database reads apart and adds up (a
+    condition ORed beside the province would leave it the province's whole range to read). The
+    statement keeps its own condition on the marked cases."""
+    province = Case.province_id == bindparam("province_id", type_=Integer)
+    if not alternatives:
+        return or_(province, Case.other_provinces)
+    return or_(*(and_(province, alternative) for alternative in alternatives), Case.other_provinces)
 
 
 def root_values(root: Unit) -> dict[str, object]:
