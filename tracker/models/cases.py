@@ -12,6 +12,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from tracker.db import Base
+from tracker.models.history import GENESIS
 from tracker.models.types import UTCDateTime, check_in, utcnow
 from tracker.models.units import Unit, province_of
 from workflows import definitions
@@ -113,6 +114,10 @@ class Case(Base):
     settled_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
     answer: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The head of the case's history chain (its last entry's number and hash), written in the
+    # same transaction as the entry, so that appending the next one reads no history.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS, server_default=GENESIS)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -11,11 +11,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Date, String, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, String, Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, object_session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import clock
 from tracker.auth import policy
@@ -31,12 +32,13 @@ from tracker.services.common import (
     find_unit,
     get_or_404,
     new_tracking_code,
+    remember_unit,
     tracking_code_key,
     unit_by_code,
 )
 from tracker.services.errors import ENGINE_REFUSALS, Conflict, Forbidden, NotFound, Refused, from_workflow
-from tracker.services.history import append_entry
-from tracker.services.outbox import notify_unit
+from tracker.services.history import append_entry, hold_chain, next_entry
+from tracker.services.outbox import notify_unit, remember_role, role_present
 from tracker.text import fold
 from workflows import definitions
 from workflows.definitions.base import Effect, Flags, Role, Trigger, UnitTarget
@@ -79,11 +81,11 @@ def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_
     )
     session.add(case)
     session.flush()
+    hold_chain(session, case)  # inserted by this transaction: its chain starts here
     entry = append_entry(session, case, trigger="intake", from_state=None, actor=actor, effective_on=step.effective_on,
                  data={"kind": kind, "channel": channel, "unit": received_unit.code,
                        "period": step.period.key if step.period else None})
     notify_unit(session, case, "case_received", entry)
-    session.flush()
     return case
 
 
@@ -92,6 +94,7 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
     (a voters' opinion starts `accepted` at the unit that must answer)."""
     if not policy.may(actor, Operation.INTAKE):
         raise Forbidden("Chỉ bộ phận tiếp dân được nhận đơn / only reception staff log petitions")
+    _known_own_unit(session, actor)
     unit = case_unit(unit_by_code(session, data.received_unit, field="received_unit"), field="received_unit")
     if not policy.unit_in_area(actor, unit):
         raise Forbidden("Đơn vị ngoài phạm vi của bạn / that unit is outside your jurisdiction",
@@ -128,6 +131,16 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
         visit.cases.append(case)
     session.flush()
     return case
+
+
+def _known_own_unit(session: Session, actor: Actor) -> None:
+    """A desk mostly logs what its own unit received: the unit its sign-in loaded in this session
+    is the one a code names, with no statement to find it again."""
+    if policy.is_system(actor):
+        return
+    own = actor.unit
+    if own is not None and object_session(own) is session:
+        remember_unit(session, own)
 
 
 def intake_once(session: Session, actor: Actor, data: CaseIn, key: str | None) -> tuple[Case, bool]:
@@ -232,9 +245,35 @@ def same_province(one: Unit, other: Unit) -> bool:
     return one.ancestor_ids[:1] == other.ancestor_ids[:1]
 
 
+def load_for_change(session: Session, case_id: int, named_unit: object = None) -> Case | None:
+    """The case, its row locked until the transaction ends (and read again if the session held
+    it already: what is checked and written over is the row as it is now). With `named_unit`,
+    the code of the unit a trigger names, the same statement reads that unit and whether it has
+    agency officers, which the change's notification asks (a round trip less)."""
+    if not isinstance(named_unit, str) or not named_unit:
+        case = session.scalar(_LOAD, {"case_id": case_id})
+    else:
+        row = session.execute(_LOAD_NAMING, {"case_id": case_id, "unit_code": named_unit}).first()
+        case = row[0] if row else None
+        if row is not None and row[1] is not None:
+            remember_unit(session, row[1])
+            remember_role(session, row[1].id, Role.AGENCY.value, bool(row[2]))
+    if case is not None:
+        hold_chain(session, case)
+    return case
+
+
+_LOAD = (select(Case).where(Case.id == bindparam("case_id")).with_for_update(of=Case.__table__)
+         .execution_options(populate_existing=True))
+_LOAD_NAMING = (
+    select(Case, Unit, role_present(Unit.id, Role.AGENCY.value)).outerjoin(Unit, Unit.code == bindparam("unit_code"))
+    .where(Case.id == bindparam("case_id")).with_for_update(of=Case.__table__).execution_options(populate_existing=True)
+)
+
+
 def fire(session: Session, actor: Actor, case_id: int, data: TransitionIn) -> Case:
     """Fire a trigger on a case the actor may act on, if its state and the law allow it."""
-    case = session.get(Case, case_id, with_for_update={"of": Case.__table__})
+    case = load_for_change(session, case_id, data.data.get("unit"))
     board = _board_of(session, case) if case else None
     if case is None or not policy.can_view(actor, case, board):
         raise NotFound("Không tìm thấy hồ sơ / case not found")
@@ -289,9 +328,19 @@ def _withdraw_petitioners(case: Case, step: Step) -> None:
 def record_step(session: Session, actor: Actor, case: Case, step: Step, target: Unit | None, *,
                 note: str | None = None) -> Case:
     """Write a step the engine allowed: the case (version + 1), its declared effects, one history
-    entry and the outbox rows. `actor` is policy.SYSTEM for the sweep and a unit's closing."""
-    from_state = case.state
-    apply_step(case, step, target)
+    entry and the outbox rows. `actor` is policy.SYSTEM for the sweep and a unit's closing.
+
+    The case row is one prepared UPDATE guarded by the version read (with the chain's new head),
+    the entry and the outbox rows prepared INSERTs: no unit of work for them (issue 13). The case
+    object is left holding what was written; what an effect adds through the ORM (a decision, the
+    next round's case, a petitioner's withdrawal) is flushed at the end."""
+    from_state, expected = case.state, case.version
+    values = apply_step(case, step, target)
+    values["version"], values["updated_at"] = expected + 1, clock.now()
+    for column, value in values.items():
+        set_committed_value(case, column, value)
+    if "assigned_unit_id" in values and target is not None and Effect.ASSIGN in step.effects:
+        set_committed_value(case, "assigned_unit", target)
     if Effect.RECORD_DECISION in step.effects:
         _record_decision(session, case, step)
     if Effect.PETITIONER_WITHDRAWS in step.effects:
@@ -299,10 +348,15 @@ def record_step(session: Session, actor: Actor, case: Case, step: Step, target: 
     if Effect.OPEN_LINKED_CASE in step.effects:
         _open_next_round(session, actor, case, target, step)
     recorded = procedure.recorded_with(session, case, step)
-    case.version += 1
-    session.flush()
-    entry = append_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor, effective_on=step.effective_on,
-                 note=note, data={**step.data, **recorded})
+    entry = next_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor,
+                       effective_on=step.effective_on, note=note, data={**step.data, **recorded})
+    written = session.connection().execute(_WRITE_STEP, {
+        "case_id": case.id, "expected": expected, "new_last_seq": case.last_seq, "new_last_hash": case.last_hash,
+        **{f"new_{column}": value for column, value in values.items()},
+    })
+    if written.rowcount != 1:  # never under the row lock: a case read outside it, changed since
+        raise Conflict("Hồ sơ đã được cập nhật bởi người khác; tải lại / the case changed since you read it; reload",
+                       {"your_version": expected})
     notify_unit(session, case, f"case_{step.trigger}", entry)
     session.flush()
     return case
@@ -333,27 +387,44 @@ def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: Tra
     return unit.period_overrides()
 
 
-def apply_step(case: Case, step: Step, target: Unit | None) -> None:
-    """Write what the engine decided, and the effects the trigger declares, onto the case."""
-    case.state = step.to_state
-    case.due_on, case.clock_started_on, case.paused_on = step.due_on, step.clock_started_on, step.paused_on
-    case.period_end_on, case.suspended_days = step.period_end_on, step.suspended_days
-    case.extensions_used, case.rule_set = step.extensions_used, step.rule_set
-    case.complex, case.remote = step.flags.complex, step.flags.remote
-    case.last_effective_on = step.effective_on
+# The columns a step writes: every one of them each time, unchanged or not, so that the UPDATE is
+# one prepared statement.
+STEP_COLUMNS = (
+    "state", "due_on", "clock_started_on", "paused_on", "period_end_on", "suspended_days", "extensions_used", "rule_set",
+    "complex", "remote", "last_effective_on", "assigned_unit_id", "accepted_on", "reopened_count", "urged_count",
+    "final_on", "decided_on", "delivered_on", "other_provinces", "version", "updated_at",
+)
+CASES = cast(Table, Case.__table__)
+_WRITE_STEP = (
+    update(CASES).where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected"))
+    .values({**{column: bindparam(f"new_{column}") for column in STEP_COLUMNS},
+             "last_seq": bindparam("new_last_seq"), "last_hash": bindparam("new_last_hash")})
+)
+
+
+def apply_step(case: Case, step: Step, target: Unit | None) -> dict[str, Any]:
+    """What the engine decided, and the effects the trigger declares, as the case's new column
+    values (all of STEP_COLUMNS but `version` and `updated_at`, which the writer sets)."""
     effects = step.effects
-    if target is not None and Effect.ASSIGN in effects:
-        case.assigned_unit = target
-    if Effect.ACCEPT in effects:
-        case.accepted_on = step.effective_on
+    assigned = target if target is not None and Effect.ASSIGN in effects else None
+    final_on = case.final_on
     if Effect.REOPEN in effects:
-        case.reopened_count += 1
-        case.final_on = None
-    if Effect.URGE in effects:
-        case.urged_count += 1
-    case.decided_on, case.delivered_on = step.decided_on, step.delivered_on
-    if case.state in case.workflow.final_states:
-        case.final_on = step.effective_on
+        final_on = None
+    if step.to_state in case.workflow.final_states:
+        final_on = step.effective_on
+    return {
+        "state": step.to_state, "due_on": step.due_on, "clock_started_on": step.clock_started_on,
+        "paused_on": step.paused_on, "period_end_on": step.period_end_on, "suspended_days": step.suspended_days,
+        "extensions_used": step.extensions_used, "rule_set": step.rule_set, "complex": step.flags.complex,
+        "remote": step.flags.remote, "last_effective_on": step.effective_on,
+        "assigned_unit_id": assigned.id if assigned is not None else case.assigned_unit_id,
+        "accepted_on": step.effective_on if Effect.ACCEPT in effects else case.accepted_on,
+        "reopened_count": case.reopened_count + 1 if Effect.REOPEN in effects else case.reopened_count,
+        "urged_count": case.urged_count + 1 if Effect.URGE in effects else case.urged_count,
+        "final_on": final_on, "decided_on": step.decided_on, "delivered_on": step.delivered_on,
+        # resolved by a unit of another province: read by every province's figures from now on
+        "other_provinces": case.other_provinces or (assigned is not None and assigned.province_id != case.province_id),
+    }
 
 
 def _record_decision(session: Session, case: Case, step: Step) -> None:

@@ -53,6 +53,11 @@ def find_unit(session: Session, code: str) -> Unit | None:
     return unit
 
 
+def remember_unit(session: Session, unit: Unit) -> None:
+    """A unit this session loaded with another statement, so that `find_unit` need not read it."""
+    session.info.setdefault(_UNITS_BY_CODE, {})[unit.code] = unit
+
+
 def unit_by_code(session: Session, code: str, *, field: str = "unit") -> Unit:
     """The unit with `code`; a 422 naming `field` when there is none."""
     unit = find_unit(session, code)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import clock
 from tracker.auth.policy import Actor
@@ -27,6 +28,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# The ids of the cases whose row this session's current transaction inserted or read under a row
+# lock (`hold_chain`): their `last_seq` / `last_hash` as loaded are the chain's head.
+_HELD = "tracker.chains_held"
+
+
+def hold_chain(session: Session, case: Case) -> None:
+    """Say that `case` was inserted, or loaded with SELECT ... FOR UPDATE (and populate_existing),
+    in the current transaction: no other transaction can append to its chain before this one
+    ends, so the head on the loaded row is the one to follow."""
+    session.info.setdefault(_HELD, set()).add(case.id)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_chains(session: Session, transaction: SessionTransaction) -> None:
+    # The lock ends with the transaction; a savepoint rolled back may have released it too.
+    # (A flush runs in a subtransaction of its own, which neither.)
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_HELD, None)
+
+
 def append_entry(
     session: Session,
     case: Case,
@@ -38,31 +59,58 @@ def append_entry(
     note: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> HistoryEntry:
-    """Add the next entry of the case's chain (the case must have an id)."""
-    last = session.execute(
-        select(HistoryEntry.seq, HistoryEntry.hash).where(HistoryEntry.case_id == case.id)
-        .order_by(HistoryEntry.seq.desc()).limit(1)
-    ).first()
-    entry = HistoryEntry(
-        case_id=case.id,
-        seq=(last.seq + 1) if last else 1,
-        at=clock.now(),
-        effective_on=effective_on,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=case.state,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        note=note,
-        data=_plain(data or {}),
-        due_on=case.due_on,
-        unit_id=case.resolving_unit.id,
-        rule_set=case.rule_set,
-        prev_hash=last.hash if last else GENESIS,
-    )
-    entry.hash = entry.compute_hash()
-    session.add(entry)
+    """Add the next entry of the case's chain (the case must have an id) and move the chain's
+    head on the case row, leaving its `updated_at` as it was (a view of a denouncer's identity,
+    a download: nothing else about the case changes). The entry is not attached to the session."""
+    entry = next_entry(session, case, trigger=trigger, from_state=from_state, actor=actor, effective_on=effective_on,
+                       note=note, data=data)
+    session.connection().execute(_MOVE_HEAD, {"case_id": case.id, "seq": entry.seq, "hash": entry.hash})
     return entry
+
+
+def next_entry(
+    session: Session,
+    case: Case,
+    *,
+    trigger: str,
+    from_state: str | None,
+    actor: Actor,
+    effective_on: dt.date,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> HistoryEntry:
+    """Insert the next entry of the case's chain; the case object then holds the new head
+    (`last_seq`, `last_hash`), which the caller writes to the case row in this transaction
+    (with the rest of the change it writes: one UPDATE).
+
+    A case held by this transaction (`hold_chain`) follows the head it was loaded with; any
+    other case has its row locked and its head read first. The entry is one prepared INSERT,
+    sent at once: the ORM's unit of work cost more than the statement (issue 13)."""
+    if case.id in session.info.get(_HELD, ()):
+        last_seq, last_hash = case.last_seq, case.last_hash
+    else:
+        last_seq, last_hash = session.connection().execute(_HEAD, {"case_id": case.id}).one()
+        session.info.setdefault(_HELD, set()).add(case.id)  # its row is locked now
+    values: dict[str, Any] = {
+        "case_id": case.id, "seq": last_seq + 1, "at": clock.now(), "effective_on": effective_on, "trigger": trigger,
+        "from_state": from_state, "to_state": case.state, "actor_id": actor.id, "actor_name": actor.display_name,
+        "note": note, "data": _plain(data or {}), "due_on": case.due_on, "unit_id": case.resolving_unit.id,
+        "rule_set": case.rule_set, "prev_hash": last_hash,
+    }
+    entry = HistoryEntry(**values)
+    entry.hash = values["hash"] = entry.compute_hash()
+    session.connection().execute(_ADD_ENTRY, values)
+    set_committed_value(case, "last_seq", entry.seq)
+    set_committed_value(case, "last_hash", entry.hash)
+    return entry
+
+
+CASES, HISTORY = cast(Table, Case.__table__), cast(Table, HistoryEntry.__table__)
+_HEAD = select(CASES.c.last_seq, CASES.c.last_hash).where(CASES.c.id == bindparam("case_id")).with_for_update()
+_ADD_ENTRY = insert(HISTORY)
+# `updated_at` kept: moving the head alone (a view, a download) is no change to the case.
+_MOVE_HEAD = (update(CASES).where(CASES.c.id == bindparam("case_id"))
+              .values(last_seq=bindparam("seq"), last_hash=bindparam("hash"), updated_at=CASES.c.updated_at))
 
 
 @dataclass(frozen=True)
@@ -86,8 +134,19 @@ def _problem(entry: HistoryEntry, prev_hash: str, expected_seq: int) -> str | No
     return None
 
 
+def _head_problem(head_seq: int, head_hash: str, last_seq: int, last_hash: str) -> str | None:
+    """Why the chain's head kept on the case row disagrees with the chain's last entry, if it does:
+    the entries after the last one found were removed, or the row was written apart from its chain."""
+    if head_seq > last_seq:
+        return f"entries {last_seq + 1} to {head_seq} are missing"
+    if (head_seq, head_hash) != (last_seq, last_hash):
+        return "the case's chain head does not match its last entry"
+    return None
+
+
 def verify_case(session: Session, case: Case) -> BrokenLink | None:
-    """Walk one case's chain: the first entry that breaks it, or None when the chain holds."""
+    """Walk one case's chain: the first entry that breaks it, or None when the chain holds and
+    ends where the case row says it does."""
     prev_hash, expected_seq = GENESIS, 1
     for entry in session.scalars(select(HistoryEntry).where(HistoryEntry.case_id == case.id).order_by(HistoryEntry.seq)):
         if (reason := _problem(entry, prev_hash, expected_seq)) is not None:
@@ -95,19 +154,35 @@ def verify_case(session: Session, case: Case) -> BrokenLink | None:
         prev_hash, expected_seq = entry.hash, expected_seq + 1
     if expected_seq == 1:
         return BrokenLink(case.id, case.tracking_code, 1, "has no history")
+    if (reason := _head_problem(case.last_seq, case.last_hash, expected_seq - 1, prev_hash)) is not None:
+        return BrokenLink(case.id, case.tracking_code, expected_seq, reason)
     return None
 
 
 def verify_chains(session: Session, batch: int = 2000) -> tuple[int, list[BrokenLink]]:
-    """Walk every case's chain; the number of entries checked and every break found."""
-    codes = dict(session.execute(select(Case.id, Case.tracking_code)).all())
+    """Walk every case's chain; the number of entries checked and every break found (a chain that
+    holds must also end where its case row says it does)."""
+    heads: dict[int, tuple[str, int, str]] = {
+        case_id: (code, seq, hash_) for case_id, code, seq, hash_ in session.execute(
+            select(Case.id, Case.tracking_code, Case.last_seq, Case.last_hash))
+    }
+    codes = {case_id: head[0] for case_id, head in heads.items()}
     broken: list[BrokenLink] = []
     checked = 0
     current_case, prev_hash, expected_seq, case_broken = None, GENESIS, 1, False
+
+    def check_head() -> None:
+        head = heads.get(current_case) if current_case is not None else None
+        if head is None or case_broken or current_case is None:
+            return
+        if (reason := _head_problem(head[1], head[2], expected_seq - 1, prev_hash)) is not None:
+            broken.append(BrokenLink(current_case, head[0], expected_seq, reason))
+
     query = select(HistoryEntry).order_by(HistoryEntry.case_id, HistoryEntry.seq).execution_options(yield_per=batch)
     for entry in session.scalars(query):
         checked += 1
         if entry.case_id != current_case:
+            check_head()
             current_case, prev_hash, expected_seq, case_broken = entry.case_id, GENESIS, 1, False
         if case_broken:
             continue
@@ -116,6 +191,7 @@ def verify_chains(session: Session, batch: int = 2000) -> tuple[int, list[Broken
             broken.append(BrokenLink(entry.case_id, codes.get(entry.case_id, "?"), entry.seq, reason))
             case_broken = True
         prev_hash, expected_seq = entry.hash, expected_seq + 1
+    check_head()
     # A case whose entries were all deleted has no chain at all.
     with_history = set(session.scalars(select(HistoryEntry.case_id).distinct()))
     for case_id in sorted(set(codes) - with_history):

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Exists, Table, exists, insert, select
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
 from tracker.models import Case, HistoryEntry, OutboxMessage, Supervision, Unit, User
 from tracker.models.units import BOARD_KINDS
@@ -54,7 +56,31 @@ def case_payload(case: Case) -> dict[str, object]:
     }
 
 
+# Whether a unit has active users with a role, as this transaction already read it (a service
+# that loads a unit it will notify asks in the same statement: `role_present`).
+_ROLES_READ = "tracker.unit_roles"
+
+
+def role_present(unit_id: ColumnElement[int] | InstrumentedAttribute[int], role: str) -> Exists:
+    """SQL: the unit has an active user with `role`."""
+    return exists().where(User.unit_id == unit_id, User.role == role, User.active.is_(True))
+
+
+def remember_role(session: Session, unit_id: int, role: str, present: bool) -> None:
+    """What this transaction read about the unit's users with `role` (see `role_present`)."""
+    session.info.setdefault(_ROLES_READ, {})[(unit_id, role)] = present
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_roles(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None or transaction.nested:  # not a flush's own subtransaction
+        session.info.pop(_ROLES_READ, None)
+
+
 def _has_role(session: Session, unit: Unit, role: str) -> bool:
+    known: dict[tuple[int, str], bool] = session.info.get(_ROLES_READ, {})
+    if (unit.id, role) in known:
+        return known[(unit.id, role)]
     return session.scalar(select(User.id).where(User.unit_id == unit.id, User.role == role, User.active.is_(True)).limit(1)) is not None
 
 
@@ -81,9 +107,13 @@ def _existing_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 def write(session: Session, case: Case, *, event: str, template: str, about: str, recipients: list[To],
-          webhook_unit: Unit | None, extra: dict[str, object] | None = None) -> list[OutboxMessage]:
+          webhook_unit: Unit | None, extra: dict[str, object] | None = None, fresh: bool = False) -> list[OutboxMessage]:
     """Outbox rows for one piece of news about a case, once per recipient and channel; `about`
-    makes the idempotency key (the history entry, or the due date a reminder is about)."""
+    makes the idempotency key (the history entry, or the due date a reminder is about). The rows
+    are written at once; those returned are not attached to the session.
+
+    `fresh`: `about` is a history entry this transaction just appended, so no row can hold its
+    keys yet and none are looked for (the unique index on the key would still refuse one)."""
     payload = {**case_payload(case), **(extra or {})}
     wanted: list[tuple[str, str, To | None]] = []
     for to in recipients:
@@ -91,27 +121,34 @@ def write(session: Session, case: Case, *, event: str, template: str, about: str
             wanted.append((f"{template}:{case.id}:{about}:{channel}:{to.key}", channel, to))
     if webhook_unit is not None and (webhook_unit.settings or {}).get("webhook"):
         wanted.append((f"{template}:{case.id}:{about}:webhook:unit:{webhook_unit.id}", "webhook", None))
-    existing = _existing_keys(session, [key for key, _, _ in wanted]) if wanted else set()
-    rows = []
+    existing = _existing_keys(session, [key for key, _, _ in wanted]) if wanted and not fresh else set()
+    rows: list[dict[str, Any]] = []
     for key, channel, person in wanted:
         if key in existing:
             continue
         existing.add(key)
         unit = person.unit if person else webhook_unit
-        row = OutboxMessage(
-            event=event, template=template, case_id=case.id, channel=channel, idempotency_key=key, payload=payload,
-            recipient_unit_id=unit.id if unit else None, recipient_role=person.role if person else None,
-            recipient_user_id=person.user_id if person else None,
-        )
-        session.add(row)
-        rows.append(row)
-    session.flush()
-    return rows
+        rows.append({
+            "event": event, "template": template, "case_id": case.id, "channel": channel, "idempotency_key": key,
+            "payload": payload, "recipient_unit_id": unit.id if unit else None,
+            "recipient_role": person.role if person else None, "recipient_user_id": person.user_id if person else None,
+        })
+    if not rows:
+        return []
+    # One prepared INSERT for all the rows (no unit of work), their ids handed to delivery after the commit.
+    ids = list(session.connection().execute(_ADD_ROWS, rows).scalars())
+    dispatch_after_commit(session, ids)
+    return [OutboxMessage(**row) for row in rows]
+
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+_ADD_ROWS = insert(OUTBOX).returning(OUTBOX.c.id)
 
 
 def notify_unit(session: Session, case: Case, event: str, entry: HistoryEntry) -> list[OutboxMessage]:
     """The rows a change to a case writes, called by the services with the history entry the change
-    just appended (its number makes the idempotency key; no query to find it again)."""
+    just appended (its number makes the idempotency key; no query to find it again, and no row
+    can hold that key yet: nothing looks for one)."""
     about = str(entry.seq)
     trigger = event.removeprefix("case_")
     unit = case.resolving_unit
@@ -120,7 +157,7 @@ def notify_unit(session: Session, case: Case, event: str, entry: HistoryEntry) -
         # opinion, a board's recommendation, an intake naming the answering unit, a second round.
         if case.assigned_unit is None or case.assigned_unit_id == case.received_unit_id:
             return []
-        return assigned(session, case, event, about)
+        return assigned(session, case, event, about, fresh=True)
     # What the trigger declares it does decides who hears of it: a step that names the unit now
     # holding the case, or that undoes an answer (a reopening, a returned answer), puts the case
     # in a unit's hands; a decision or an answer goes back to whoever passes it on.
@@ -128,23 +165,24 @@ def notify_unit(session: Session, case: Case, event: str, entry: HistoryEntry) -
     effects = spec.effects if spec is not None else frozenset()
     named_unit = Effect.ASSIGN in effects and bool((entry.data or {}).get("unit"))
     if named_unit or Effect.UNDECIDE in effects:
-        return assigned(session, case, event, about)
+        return assigned(session, case, event, about, fresh=True)
     if Effect.DECIDE in effects:
-        return decided(session, case, event, about, entry.effective_on)
+        return decided(session, case, event, about, entry.effective_on, fresh=True)
     if trigger == "recount":
         return write(session, case, event=event, template="due_changed", about=about, recipients=[officers(session, unit)],
-                     webhook_unit=None)
+                     webhook_unit=None, fresh=True)
     return []
 
 
-def assigned(session: Session, case: Case, event: str, about: str) -> list[OutboxMessage]:
+def assigned(session: Session, case: Case, event: str, about: str, *, fresh: bool = False) -> list[OutboxMessage]:
     """The unit now resolving the case is told."""
     unit = case.resolving_unit
     return write(session, case, event=event, template="case_assigned", about=about, recipients=[officers(session, unit)],
-                 webhook_unit=unit)
+                 webhook_unit=unit, fresh=fresh)
 
 
-def decided(session: Session, case: Case, event: str, about: str, on: dt.date | None) -> list[OutboxMessage]:
+def decided(session: Session, case: Case, event: str, about: str, on: dt.date | None, *,
+            fresh: bool = False) -> list[OutboxMessage]:
     """Whoever must pass the answer on is told: the receiving desk, or the issuing board."""
     to = [To(case.received_unit, Role.RECEPTION.value)]
     if case.supervision_id is not None:
@@ -152,7 +190,7 @@ def decided(session: Session, case: Case, event: str, about: str, on: dt.date | 
         board_unit = session.get(Unit, board) if board is not None else None
         to = [To(board_unit, Role.SUPERVISOR.value)] if board_unit else []
     return write(session, case, event=event, template="case_decided", about=about, recipients=to,
-                 webhook_unit=case.resolving_unit, extra={"effective_on": on.isoformat() if on else None})
+                 webhook_unit=case.resolving_unit, extra={"effective_on": on.isoformat() if on else None}, fresh=fresh)
 
 
 def due_soon(session: Session, case: Case, working_days_left: int) -> list[OutboxMessage]:
