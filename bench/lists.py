@@ -12,7 +12,9 @@ giving the same page, on the same database, in the same run.
   longest overdue first, one page of 20 and the total: `list_cases(session, leader,
   CaseQuery(overdue=True, per_page=20))`.
 
-The floor of each is what a person would write for the same answer: one count, one SELECT of
+The floor of each is what a person would write for the same answer: for the queue, which
+names its unit by code as the API does, one SELECT of the ids of the unit's tree (the cases of
+units below it, a board below an agency, are the queue's too); then one count, one SELECT of
 the page's case rows (every column, as the service loads them) and one SELECT of their
 petitioners, through a plain connection. Both are timed inside a transaction already begun,
 the project's with its user already loaded, as a request's is. Rounds alternate which goes first (one warm-up round);
@@ -57,7 +59,10 @@ def _states(which: str) -> str:
 FINAL, RUNNING = _states("final"), _states("running")
 OVERDUE = f"({RUNNING} AND c.due_on < :today)"
 URGENCY = f"{OVERDUE} DESC, {RUNNING} DESC, c.due_on IS NULL, c.due_on, c.id"
-QUEUE_WHERE = f"(c.received_unit_id = :unit OR c.assigned_unit_id = :unit) AND NOT {FINAL}"
+# The queue names its unit by code, as the API does, and holds the cases of the unit's tree
+# (a board below an agency receives its own recommendations): the tree's ids are read first.
+TREE = "SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE code = :code) || '%'"
+QUEUE_WHERE = f"(c.received_unit_id = ANY(:units) OR c.assigned_unit_id = ANY(:units)) AND NOT {FINAL}"
 FLOORS = {
     "queue": (f"SELECT count(*) FROM cases c WHERE {QUEUE_WHERE}",
               f"SELECT c.* FROM cases c WHERE {QUEUE_WHERE} ORDER BY {URGENCY} LIMIT {PAGE}"),
@@ -96,7 +101,7 @@ def run(url: str, size: int, rounds: int) -> None:
         conn.commit()
         total = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()
     queries = {"queue": CaseQuery(unit=agency.code, open=True, per_page=PAGE), "overdue": CaseQuery(overdue=True, per_page=PAGE)}
-    params = {"queue": {"unit": agency.id, "today": today}, "overdue": {"today": today}}
+    params: dict[str, dict[str, Any]] = {"queue": {"today": today}, "overdue": {"today": today}}
     print(f"{total:,} cases; PostgreSQL; today {today}; agency {agency.code}; {rounds} rounds, median; cpus: {os.cpu_count()}")
 
     for name, query in queries.items():
@@ -119,6 +124,8 @@ def run(url: str, size: int, rounds: int) -> None:
                 conn.execute(text("SELECT 1"))  # the transaction begun, as the project's is
 
                 def call() -> None:
+                    if name == "queue":
+                        params[name]["units"] = list(conn.execute(text(TREE), {"code": agency.code}).scalars())
                     count = conn.execute(text(count_sql), params[name]).scalar_one()
                     page = conn.execute(text(page_sql), params[name]).all()
                     ids = [row.id for row in page]

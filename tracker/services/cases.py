@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Date, String, Table, bindparam, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Date, String, Table, bindparam, exists, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -591,10 +591,23 @@ def _order(sort: str, today: dt.date, only_overdue: bool = False) -> tuple[Colum
     return (column.is_(None), column.desc() if descending else column, Case.id.desc() if descending else Case.id)
 
 
+def _named(value: str) -> ColumnElement[str]:
+    """A kind or state of the workflow definitions written into the statement as a constant, not
+    bound: the lists' clauses name about seventy of them, each a parameter to send and convert on
+    every call, and a plan made for unknown values is a poor one."""
+    return literal_column("'" + value.replace("'", "''") + "'")
+
+
+def _in_states(kind: str, states: frozenset[str], *, negate: bool = False) -> ColumnElement[bool]:
+    """The cases of `kind` in (or, negated, not in) `states`."""
+    named = [_named(state) for state in sorted(states)]
+    return (Case.kind == _named(kind)) & (Case.state.not_in(named) if negate else Case.state.in_(named))
+
+
 @cache
 def open_clause() -> ColumnElement[bool]:
     """Not yet in a final state of the case's workflow (built once: every list reads it)."""
-    return or_(*[(Case.kind == w.kind) & Case.state.not_in(sorted(w.final_states)) for w in definitions.ALL])
+    return or_(*[_in_states(w.kind, w.final_states, negate=True) for w in definitions.ALL])
 
 
 # Up to this many units, a list names their ids as values: the database reaches their cases
@@ -637,7 +650,7 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
         return policy.visible_filter(actor)
     # The area's path is written into the statement: a statement PostgreSQL prepares and plans
     # once for every area (a generic plan) tests every case against the subquery again.
-    prefix = bindparam("area", policy.area_root_path(actor) + "%", type_=String, literal_execute=True)
+    prefix = bindparam("area", policy.area_root_path(actor) + "%", type_=String, unique=True, literal_execute=True)
     area = select(Unit.id).where(Unit.path.like(prefix))
     return or_(Case.received_unit_id.in_(area), Case.assigned_unit_id.in_(area))
 
@@ -645,14 +658,15 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
 @cache
 def running_clause() -> ColumnElement[bool]:
     """The case's clock runs in its state (it can become overdue); built once."""
-    return or_(*[(Case.kind == w.kind) & Case.state.in_(sorted(w.running_states)) for w in definitions.ALL])
+    return or_(*[_in_states(w.kind, w.running_states) for w in definitions.ALL])
 
 
 def overdue_clause(today: dt.date) -> ColumnElement[bool]:
     """Overdue is derived: a running-clock state and a due date before today. The day is written
     into the statement: planned for an unknown day (a prepared statement's generic plan),
     PostgreSQL takes a third of all cases for overdue and reads the whole table to count them."""
-    return running_clause() & Case.due_on.is_not(None) & (Case.due_on < bindparam("today", today, type_=Date, literal_execute=True))
+    day = bindparam("today", today, type_=Date, unique=True, literal_execute=True)
+    return running_clause() & Case.due_on.is_not(None) & (Case.due_on < day)
 
 
 def get_case_for(session: Session, actor: Actor, case_id: int) -> Case:
