@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -51,27 +51,24 @@ def _free_port() -> int:
 
 
 class Server:
-    """gunicorn in a child process, ready once every worker says so (or its port answers)."""
+    """gunicorn in a child process, ready once every worker says so in its log.
 
-    def __init__(self, argv: list[str], env: dict[str, str], workers: int, ready_line: str):
+    The log goes to a file, as a production server's would: the benchmark's own process does
+    not read the project's request lines (one JSON line per request) while it is measured."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], workers: int, ready_line: str, log: Path):
         self.port = _free_port()
-        self.process = subprocess.Popen([*argv, "--port" if argv[0].endswith("tracker") else "--bind",
-                                         str(self.port) if argv[0].endswith("tracker") else f"127.0.0.1:{self.port}"],
-                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-        ready, seen = threading.Event(), []
-
-        def read() -> None:
-            assert self.process.stderr is not None
-            for line in self.process.stderr:
-                if ready_line in line:
-                    seen.append(line)
-                    if len(seen) >= workers:
-                        ready.set()
-            ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        if not ready.wait(120) or self.process.poll() is not None:
-            raise RuntimeError(f"{argv} did not start")
+        self.log = log
+        with log.open("w") as stream:
+            self.process = subprocess.Popen(
+                [*argv, "--port" if argv[0].endswith("tracker") else "--bind",
+                 str(self.port) if argv[0].endswith("tracker") else f"127.0.0.1:{self.port}"],
+                env=env, stdout=subprocess.DEVNULL, stderr=stream, text=True, cwd=ROOT)
+        deadline = time.monotonic() + 120
+        while log.read_text(errors="replace").count(ready_line) < workers:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{argv} did not start:\n{log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.2)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -131,10 +128,10 @@ def run(url: str, rounds: int, seconds: int, connections: int) -> None:
     env.pop("REDIS_URL", None)
     tracker = str(Path(sys.executable).with_name("tracker"))
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    project = Server([tracker, "serve", "--production", "--workers", "2"], env, 2, "worker ready")
-    floor = Server([gunicorn, "--workers", "2", "bench.floor_app:app"],
-                   {**env, "PYTHONPATH": str(ROOT)}, 2, "Booting worker")
     folder = Path(tempfile.mkdtemp(prefix="tracker-wrk-"))
+    project = Server([tracker, "serve", "--production", "--workers", "2"], env, 2, "worker ready", folder / "project.log")
+    floor = Server([gunicorn, "--workers", "2", "bench.floor_app:app"],
+                   {**env, "PYTHONPATH": str(ROOT)}, 2, "Booting worker", folder / "floor.log")
     try:
         project_post, floor_post, project_get, floor_get = _lua(folder, token, ids)
         runs = {"POST project": (project, project_post), "POST floor": (floor, floor_post),

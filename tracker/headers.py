@@ -16,9 +16,10 @@ def _secure(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
-    # A signed-in page shows case data: no browser or proxy may keep it (ASVS 8.2.1).
-    signed_in = not request.path.startswith("/static/") and current_user.is_authenticated
-    if request.path.startswith("/api/") or request.path.startswith("/track/") or signed_in:
+    # A signed-in page shows case data: no browser or proxy may keep it (ASVS 8.2.1). The API and
+    # the tracking pages are never kept, so who is signed in is asked (a lookup) only for the rest.
+    path = request.path
+    if path.startswith(("/api/", "/track/")) or (not path.startswith("/static/") and current_user.is_authenticated):
         headers["Cache-Control"] = "no-store"
     if response.mimetype == "text/html":
         headers.setdefault("Content-Security-Policy", CONTENT_POLICY)

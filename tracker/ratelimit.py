@@ -26,5 +26,9 @@ def init_app(app: Flask) -> Limiter:
     for endpoint in PUBLIC_LOOKUPS:
         if endpoint in app.view_functions:
             app.view_functions[endpoint] = shared(app.view_functions[endpoint])
+    # The decorated views check their limit themselves; the limiter's own hook before every
+    # request would only look for default or application-wide limits, and there are none, so
+    # every other request (the whole API) skips it.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     app.extensions["tracker_limiter"] = limiter
     return limiter

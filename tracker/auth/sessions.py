@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Flask, current_app, g, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, current_app, g, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
@@ -33,6 +33,13 @@ SESSION_KEY = "sid"  # the cookie's key holding the server-side session's secret
 
 class SessionCookies(SecureCookieSessionInterface):
     """Flask's signed cookie session, marked Secure when the request itself came over HTTPS."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # Most API requests (a program's, with its token) send no cookie: an empty session
+        # needs no signature check, so the signer is not even built for them.
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
@@ -69,8 +76,20 @@ def _load_bearer_user(_request: object) -> User | None:
     return user
 
 
+def _judge_by_token() -> None:
+    # A request with an Authorization header is judged by its token alone (see the module's
+    # docstring), so it is looked up directly: flask-login's session machinery (the signed
+    # cookie, session protection, the remember cookie) has nothing to decide for it. The
+    # token is still checked on every request, so a revocation or deactivation holds at once.
+    if "_login_user" in g or request.headers.get("Authorization") is None:
+        return
+    user = _load_bearer_user(request)
+    g._login_user = user if user is not None else current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+
+
 def require_user() -> User:
     """The signed-in user, or a 401."""
+    _judge_by_token()
     if not current_user.is_authenticated:
         raise NotSignedIn("Chưa đăng nhập hoặc mã truy cập không hợp lệ / not signed in, or the token is invalid or revoked")
     user: User = current_user._get_current_object()  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Date, String, Table, bindparam, exists, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session, object_session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import clock
@@ -482,7 +482,9 @@ class CaseView:
 def view_case(session: Session, actor: Actor, case_id: int, *, today: dt.date | None = None) -> CaseView:
     """A case with its history and the triggers the actor may fire; a view of a denouncer's
     identity is itself written to the history."""
-    case = session.get(Case, case_id, options=[selectinload(Case.petitioners), selectinload(Case.decisions)])
+    # One statement for the case, its petitioners and its decisions (few of each, so joining both
+    # multiplies few rows); the history, which grows, comes in a second one.
+    case = session.get(Case, case_id, options=[joinedload(Case.petitioners), joinedload(Case.decisions)])
     board = _board_of(session, case) if case else None
     if case is None or not policy.can_view(actor, case, board):
         raise NotFound("Không tìm thấy hồ sơ / case not found")

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from sqlalchemy import ColumnElement, Table, case, delete, literal, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, delete, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session, contains_eager
@@ -163,19 +163,23 @@ def _verify_dummy(password: str) -> None:
 
 # -- tokens --------------------------------------------------------------------------------
 
+# Built once: every API request runs it.
+_TOKEN_USER = (
+    select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .join(User.unit)
+    .options(contains_eager(User.unit))
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None), User.active.is_(True))
+)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user a token belongs to, if it is valid and not revoked.
 
     One statement finds the token, its user and the user's unit (which every authorisation
     check reads); the use is recorded with a plain UPDATE at most once a minute, so busy
     programs do not write on every request."""
-    found = session.execute(
-        select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .join(User.unit)
-        .options(contains_eager(User.unit))
-        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
-    ).first()
+    found = session.execute(_TOKEN_USER, {"digest": token_digest(token)}).first()
     if found is None:
         return None
     user, token_id, last_used_at = found
