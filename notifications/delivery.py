@@ -11,8 +11,10 @@ holds the write lock of the whole database.
 
 Delivering in this process (no Redis), a batch of rows is delivered in one transaction
 (`deliver_batch`) as far as nothing has to travel: inbox items, mail held for a digest, rows
-nobody receives. Each row goes through the same steps as alone, in a savepoint of its own;
-a row with a message to send, or one the batch could not deliver, is left to `deliver`."""
+nobody receives. Each row goes through the same steps as alone, and what they write is
+flushed once for the batch; a row with a message to send is left to `deliver`, and if the
+batch fails (a record a concurrent run wrote first) it rolls back whole and each of its rows
+is delivered alone."""
 from __future__ import annotations
 
 import datetime as dt
@@ -97,14 +99,14 @@ class Deliverer:
 
     def deliver_batch(self, row_ids: Sequence[int]) -> dict[int, Outcome]:
         """Deliver in one transaction the rows of `row_ids` whose delivery stays in the
-        database; their outcomes. A row missing from the answer is left for `deliver`: it
-        has a message to send (mail, a webhook), or its savepoint failed."""
+        database; their outcomes. A row missing from the answer has a message to send (mail,
+        a webhook) and is left for `deliver`. Raises, having written nothing, when the batch fails."""
         outcomes: dict[int, Outcome] = {}
         with self.locks.hold_many(row_ids) as held:
             outcomes |= {row_id: Outcome.BUSY for row_id in row_ids if row_id not in held}
             if not held:
                 return outcomes
-            with self.sessions() as session, session.begin():
+            with self.sessions() as session, session.begin(), session.no_autoflush:
                 ids = sorted(held)
                 messages = {m.id: m for m in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
                 done: dict[int, set[str]] = {row_id: set() for row_id in ids}
@@ -127,13 +129,9 @@ class Deliverer:
                         recipients = audiences[audience]
                     if self._travels(session, row, recipients, done[row_id]):
                         continue
-                    try:
-                        with session.begin_nested():
-                            delivered, reason = self._send(row, recipients, done[row_id], session)
-                            outcomes[row_id] = self._finish(message, delivered, done[row_id], reason)
-                    except Exception:  # noqa: BLE001 - the savepoint undid this row only; `deliver` tries it alone
-                        log.exception("batch delivery of outbox row %s failed; it is delivered alone", row_id)
-                        outcomes.pop(row_id, None)
+                    delivered, reason = self._send(row, recipients, done[row_id], session)
+                    outcomes[row_id] = self._finish(message, delivered, done[row_id], reason)
+                session.flush()
         return outcomes
 
     def _travels(self, session: Session, row: Row, recipients: list[Recipient], done: set[str]) -> bool:
@@ -179,7 +177,7 @@ class Deliverer:
     def _inbox(self, row: Row, recipients: list[Recipient], batch: Session | None) -> int:
         count = 0
         for recipient in recipients:
-            if batch is not None:  # a conflict fails the row's savepoint; `deliver` then tries it alone
+            if batch is not None:  # a conflict fails the whole batch; `deliver` then tries each row alone
                 batch.add(InboxItem(outbox_id=row.id, user_id=recipient.user_id, created_at=self.now()))
                 self._record(batch, row, recipient.key, recipient.user_id)
                 count += 1

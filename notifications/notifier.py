@@ -82,7 +82,8 @@ class Notifier:
     def deliver_now(self, row_ids: Iterable[int]) -> dict[int, Outcome]:
         """Deliver rows in this process (no Redis): in batches of `batch_size` rows, one
         transaction each (a demo or an import writes thousands of rows in one commit), then
-        alone the rows a batch left: those with a message to send, or whose batch failed."""
+        alone the rows a batch left: those with a message to send, and every row of a batch
+        that failed."""
         ids = sorted(set(row_ids))
         outcomes: dict[int, Outcome] = {}
         for start in range(0, len(ids), self.batch_size):

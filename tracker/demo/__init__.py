@@ -9,8 +9,11 @@ among them those of community investment supervision boards over the communes' p
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask
@@ -80,10 +83,31 @@ def _reorganise(session: Session, tree: DemoTree, rng: random.Random, admin: Use
     return moved
 
 
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while the demo loads. Its one transaction keeps
+    every object it makes (some hundreds of thousands of ORM objects, alive until the commit),
+    and the collector would otherwise walk them again and again for garbage that is not there."""
+    before = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def load_demo(app: Flask, *, cases: int = 3000, seed: int = 2026, if_empty: bool = False) -> None:
     """Fill an empty database with demo data, in one transaction (all of it or nothing)."""
     if cases < 0:
         raise click.BadParameter("--cases must be >= 0")
+    with _rare_collections():
+        _load(app, cases, seed, if_empty)
+
+
+def _load(app: Flask, cases: int, seed: int, if_empty: bool) -> None:
     with database(app).transaction() as session:
         if session.scalar(select(func.count(Unit.id))):
             if if_empty:
