@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker import clock
 from tracker.auth.policy import Actor
 from tracker.models import Case, HistoryEntry
-from tracker.models.history import GENESIS
+from tracker.models.history import GENESIS, chain_hash
 
 
 def _plain(value: Any) -> Any:
@@ -26,6 +26,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """An entry just added to a case's chain: what the change's notifications are keyed and decided on."""
+
+    seq: int
+    hash: str
+    effective_on: dt.date
+    data: dict[str, Any]
 
 
 # The ids of the cases whose row this session's current transaction inserted or read under a row
@@ -58,7 +68,7 @@ def append_entry(
     effective_on: dt.date,
     note: str | None = None,
     data: dict[str, Any] | None = None,
-) -> HistoryEntry:
+) -> Appended:
     """Add the next entry of the case's chain (the case must have an id) and move the chain's
     head on the case row, leaving its `updated_at` as it was (a view of a denouncer's identity,
     a download: nothing else about the case changes). The entry is not attached to the session."""
@@ -78,7 +88,7 @@ def next_entry(
     effective_on: dt.date,
     note: str | None = None,
     data: dict[str, Any] | None = None,
-) -> HistoryEntry:
+) -> Appended:
     """Insert the next entry of the case's chain; the case object then holds the new head
     (`last_seq`, `last_hash`), which the caller writes to the case row in this transaction
     (with the rest of the change it writes: one UPDATE).
@@ -97,12 +107,11 @@ def next_entry(
         "note": note, "data": _plain(data or {}), "due_on": case.due_on, "unit_id": case.resolving_unit.id,
         "rule_set": case.rule_set, "prev_hash": last_hash,
     }
-    entry = HistoryEntry(**values)
-    entry.hash = values["hash"] = entry.compute_hash()
+    values["hash"] = chain_hash(values)
     session.connection().execute(_ADD_ENTRY, values)
-    set_committed_value(case, "last_seq", entry.seq)
-    set_committed_value(case, "last_hash", entry.hash)
-    return entry
+    set_committed_value(case, "last_seq", values["seq"])
+    set_committed_value(case, "last_hash", values["hash"])
+    return Appended(values["seq"], values["hash"], effective_on, values["data"])
 
 
 CASES, HISTORY = cast(Table, Case.__table__), cast(Table, HistoryEntry.__table__)

@@ -22,11 +22,22 @@ from sqlalchemy import ColumnElement, Exists, Table, exists, insert, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
-from tracker.models import Case, HistoryEntry, OutboxMessage, Supervision, Unit, User
+from tracker.models import Case, OutboxMessage, Supervision, Unit, User
 from tracker.models.units import BOARD_KINDS
+from tracker.services.history import Appended
 from workflows.definitions.base import Effect, Role
 
 PERSON_CHANNELS = ("inbox", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """An outbox row as written: its channel and recipient."""
+
+    channel: str
+    recipient_unit_id: int | None
+    recipient_role: str | None
+    recipient_user_id: int | None
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,7 @@ def _existing_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 def write(session: Session, case: Case, *, event: str, template: str, about: str, recipients: list[To],
-          webhook_unit: Unit | None, extra: dict[str, object] | None = None, fresh: bool = False) -> list[OutboxMessage]:
+          webhook_unit: Unit | None, extra: dict[str, object] | None = None, fresh: bool = False) -> list[Written]:
     """Outbox rows for one piece of news about a case, once per recipient and channel; `about`
     makes the idempotency key (the history entry, or the due date a reminder is about). The rows
     are written at once; those returned are not attached to the session.
@@ -138,14 +149,14 @@ def write(session: Session, case: Case, *, event: str, template: str, about: str
     # One prepared INSERT for all the rows (no unit of work), their ids handed to delivery after the commit.
     ids = list(session.connection().execute(_ADD_ROWS, rows).scalars())
     dispatch_after_commit(session, ids)
-    return [OutboxMessage(**row) for row in rows]
+    return [Written(row["channel"], row["recipient_unit_id"], row["recipient_role"], row["recipient_user_id"]) for row in rows]
 
 
 OUTBOX = cast(Table, OutboxMessage.__table__)
 _ADD_ROWS = insert(OUTBOX).returning(OUTBOX.c.id)
 
 
-def notify_unit(session: Session, case: Case, event: str, entry: HistoryEntry) -> list[OutboxMessage]:
+def notify_unit(session: Session, case: Case, event: str, entry: Appended) -> list[Written]:
     """The rows a change to a case writes, called by the services with the history entry the change
     just appended (its number makes the idempotency key; no query to find it again, and no row
     can hold that key yet: nothing looks for one)."""
@@ -174,7 +185,7 @@ def notify_unit(session: Session, case: Case, event: str, entry: HistoryEntry) -
     return []
 
 
-def assigned(session: Session, case: Case, event: str, about: str, *, fresh: bool = False) -> list[OutboxMessage]:
+def assigned(session: Session, case: Case, event: str, about: str, *, fresh: bool = False) -> list[Written]:
     """The unit now resolving the case is told."""
     unit = case.resolving_unit
     return write(session, case, event=event, template="case_assigned", about=about, recipients=[officers(session, unit)],
@@ -182,7 +193,7 @@ def assigned(session: Session, case: Case, event: str, about: str, *, fresh: boo
 
 
 def decided(session: Session, case: Case, event: str, about: str, on: dt.date | None, *,
-            fresh: bool = False) -> list[OutboxMessage]:
+            fresh: bool = False) -> list[Written]:
     """Whoever must pass the answer on is told: the receiving desk, or the issuing board."""
     to = [To(case.received_unit, Role.RECEPTION.value)]
     if case.supervision_id is not None:
@@ -193,14 +204,14 @@ def decided(session: Session, case: Case, event: str, about: str, on: dt.date | 
                  webhook_unit=case.resolving_unit, extra={"effective_on": on.isoformat() if on else None}, fresh=fresh)
 
 
-def due_soon(session: Session, case: Case, working_days_left: int) -> list[OutboxMessage]:
+def due_soon(session: Session, case: Case, working_days_left: int) -> list[Written]:
     """A reminder to the unit resolving the case, once per due date."""
     unit = case.resolving_unit
     return write(session, case, event="due_soon", template="due_soon", about=f"due{case.due_on}",
                  recipients=[officers(session, unit)], webhook_unit=unit, extra={"working_days_left": working_days_left})
 
 
-def overdue(session: Session, case: Case, level: int, days_late: int) -> list[OutboxMessage]:
+def overdue(session: Session, case: Case, level: int, days_late: int) -> list[Written]:
     """An escalation to the head of the resolving unit and the board of its area."""
     unit = case.resolving_unit
     to = [To(unit, Role.LEADER.value)] + [To(board, Role.SUPERVISOR.value) for board in boards_over(session, unit)]
