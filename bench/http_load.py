@@ -7,8 +7,9 @@ minimal Flask floor (bench/floor_app.py) served the same way, in the same run.
 
 Each round runs wrk once per (server, path) pair, alternating which server goes first;
 printed: the median requests per second over the rounds, the p99 latency of the median round,
-and the project's share of the floor's throughput (target: at least 50%). `wrk` comes from
-Debian (`apt-get install wrk`; `make bench` installs it when missing).
+the project's share of the floor's throughput (target: at least 50%), and the CPU time each
+server (master and workers) spent per answered request, which a busy machine moves far less.
+`wrk` comes from Debian (`apt-get install wrk`; `make bench` installs it when missing).
 """
 from __future__ import annotations
 
@@ -69,6 +70,19 @@ class Server:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{argv} did not start:\n{log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.2)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by gunicorn's master and its workers (Linux /proc)."""
+        children = subprocess.run(["ps", "--ppid", str(self.process.pid), "-o", "pid="], capture_output=True,
+                                  text=True).stdout.split()
+        ticks = 0
+        for pid in [self.process.pid, *map(int, children)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -137,6 +151,9 @@ def run(url: str, rounds: int, seconds: int, connections: int) -> None:
         runs = {"POST project": (project, project_post), "POST floor": (floor, floor_post),
                 "GET project": (project, project_get), "GET floor": (floor, floor_get)}
         results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in runs}
+        # The server's own CPU per answered request: unlike requests per second, it does not move
+        # with what else the machine is running at the time.
+        cpu: dict[str, list[float]] = {name: [] for name in runs}
         for r in range(rounds):
             names = list(runs)
             if r % 2:
@@ -144,7 +161,9 @@ def run(url: str, rounds: int, seconds: int, connections: int) -> None:
             for name in names:
                 server, script = runs[name]
                 path = "/api/v1/cases" if name.endswith("project") else "/cases"
+                before = server.cpu_seconds()
                 results[name].append(_wrk(f"http://127.0.0.1:{server.port}{path}", script, seconds, connections))
+                cpu[name].append((server.cpu_seconds() - before) / max(1.0, results[name][-1][0] * seconds))
         print(f"gunicorn 2 sync workers each, PostgreSQL, wrk -t2 -c{connections} -d{seconds}s, {rounds} rounds; "
               f"cpus: {os.cpu_count()}")
         for verb in ("POST", "GET"):
@@ -154,8 +173,11 @@ def run(url: str, rounds: int, seconds: int, connections: int) -> None:
             b_p99 = statistics.median(r[1] for r in base)
             errors = sum(r[2] for r in mine)
             label = "POST /api/v1/cases" if verb == "POST" else "GET /api/v1/cases/{id}"
+            m_cpu = statistics.median(cpu[f"{verb} project"]) * 1000
+            b_cpu = statistics.median(cpu[f"{verb} floor"]) * 1000
             print(f"{label}: project {m_rps:.0f} req/s (p99 {m_p99:.1f} ms, non-2xx {errors}), floor {b_rps:.0f} req/s "
-                  f"(p99 {b_p99:.1f} ms), project/floor {m_rps / b_rps:.0%} (target >= 50%)")
+                  f"(p99 {b_p99:.1f} ms), project/floor {m_rps / b_rps:.0%} (target >= 50%); server CPU per request: "
+                  f"project {m_cpu:.2f} ms, floor {b_cpu:.2f} ms")
     finally:
         project.stop()
         floor.stop()
