@@ -221,6 +221,7 @@ def test_a_decisions_delivery_is_the_one_the_deliver_trigger_records(steps, pers
     made = call(agency, "POST", f"/api/v1/cases/{case.id}/acts", json={"key": "complaint_decision"})
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["delivered_on"] is None  # signed, not yet in the complainant's hands
+    session.refresh(case)  # the agency reads the case again: issuing the act moved its version
     case = steps.fire(case, "deliver", agency.user, delivered_on=clock.today().isoformat())
     listed = call(agency, "GET", f"/api/v1/cases/{case.id}/acts").get_json()["items"]
     assert [(a["key"], a["delivered_on"]) for a in listed] == [("complaint_decision", clock.today().isoformat())]
