@@ -29,10 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
-from tqdm import tqdm  # noqa: E402
 
 from bench.common import throwaway_postgres  # noqa: E402
-from bench.generate import Generator  # noqa: E402
+from bench.generate import filled  # noqa: E402
 from tracker.auth.policy import SYSTEM  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.migrate import upgrade  # noqa: E402
@@ -109,12 +108,7 @@ def run(url: str, size: int, rounds: int, formats: list[str]) -> None:
     upgrade(url)
     db = Database(url)
     with db.engine.connect() as conn:
-        generator = Generator(conn, seed=2026)
-        generator.tree()
-        conn.commit()
-        with tqdm(total=size, unit="case", desc="cases") as bar:
-            generator.generate(size, progress=bar.update)
-        generator.finish()
+        filled(conn, size)
         conn.execute(text("ANALYZE"))
         conn.commit()
         total = conn.execute(text("SELECT count(*) FROM cases")).scalar_one()

@@ -33,10 +33,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
-from tqdm import tqdm  # noqa: E402
 
 from bench.common import interleaved, ratio_line, throwaway_postgres, timed  # noqa: E402
-from bench.generate import Generator  # noqa: E402
+from bench.generate import filled  # noqa: E402
 from tracker.db import Database  # noqa: E402
 from tracker.migrate import upgrade  # noqa: E402
 from tracker.models import User  # noqa: E402
@@ -85,12 +84,7 @@ def run(url: str, size: int, rounds: int) -> None:
     upgrade(url)
     db = Database(url)
     with db.engine.connect() as conn:
-        generator = Generator(conn, seed=2026)
-        generator.tree()
-        conn.commit()
-        with tqdm(total=size, unit="case", desc="cases") as bar:
-            generator.generate(size, progress=bar.update)
-        generator.finish()
+        generator = filled(conn, size)
         today = generator.today
         agency = conn.execute(text(
             f"SELECT u.id, u.code FROM cases c JOIN units u ON u.id = coalesce(c.assigned_unit_id, c.received_unit_id) "

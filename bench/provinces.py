@@ -23,7 +23,7 @@ from sqlalchemy import Integer, text  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from bench.common import throwaway_postgres, timed  # noqa: E402
-from bench.generate import Generator  # noqa: E402
+from bench.generate import filled  # noqa: E402
 from tracker.auth.policy import SYSTEM  # noqa: E402
 from tracker.db import Base, Database  # noqa: E402
 from tracker.metrics.periods import OFFICIAL, parse_period  # noqa: E402
@@ -70,12 +70,7 @@ def run(url: str, size: int, provinces: int, rounds: int) -> None:
             return timed(lambda: metrics(session, SYSTEM, "P", period.start, period.end, True))
 
     with db.engine.connect() as conn:
-        generator = Generator(conn, seed=2026)
-        generator.tree()
-        conn.commit()
-        with tqdm(total=size, unit="case", desc="province P") as bar:
-            generator.generate(size, progress=bar.update)
-        generator.finish()
+        filled(conn, size, desc="province P")
         conn.execute(text("ANALYZE"))
         conn.commit()
     figures()
