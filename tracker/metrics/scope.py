@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import CTE, ColumnElement, Integer, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from tracker.metrics.sql import first_segment
 from tracker.models import Case, Unit
+from tracker.models.units import first_segment
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, and_, case, func, select, true
+from sqlalchemy import ColumnElement, Float, and_, case, func, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -33,27 +33,6 @@ def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str
     # SQLite keeps dates as ISO text.
     start, end = list(element.clauses)
     return f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
-
-
-class first_segment(FunctionElement[str]):  # noqa: N801 - reads as the SQL function it compiles to
-    """The text before the first '/' of a string ('' when it starts with '/' or is empty)."""
-
-    name = "first_segment"
-    type = String()
-    inherit_cache = True
-
-
-@compiles(first_segment)
-def _first_segment(element: first_segment, compiler: Any, **kw: Any) -> str:
-    (value,) = list(element.clauses)
-    return f"split_part({compiler.process(value, **kw)}, '/', 1)"
-
-
-@compiles(first_segment, "sqlite")
-def _first_segment_sqlite(element: first_segment, compiler: Any, **kw: Any) -> str:
-    (value,) = list(element.clauses)
-    text = compiler.process(value, **kw)
-    return f"substr({text}, 1, instr({text}, '/') - 1)"
 
 
 def resolving_unit_id() -> ColumnElement[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ColumnElement, Date, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, CheckConstraint, ColumnElement, Date, ForeignKey, Integer, String, cast, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
@@ -68,27 +68,29 @@ class Unit(Base):
         return {k: int(v) for k, v in (self.settings or {}).get("periods", {}).items()}
 
 
-class tree_root_id(FunctionElement[int]):  # noqa: N801 - reads as the SQL function it compiles to
-    """In SQL, the id of the root of a unit's tree read from its path ("/1/4/17/" gives 1)."""
+class first_segment(FunctionElement[str]):  # noqa: N801 - reads as the SQL function it compiles to
+    """The text before the first '/' of a string ('' when it starts with '/' or is empty): with
+    `substr`, one id out of a unit's path ("/1/4/17/")."""
 
-    name = "tree_root_id"
-    type = Integer()
+    name = "first_segment"
+    type = String()
     inherit_cache = True
 
 
-@compiles(tree_root_id)
-def _tree_root_id(element: tree_root_id, compiler: Any, **kw: Any) -> str:
-    (path,) = list(element.clauses)
-    return f"CAST(split_part({compiler.process(path, **kw)}, '/', 2) AS INTEGER)"
+@compiles(first_segment)
+def _first_segment(element: first_segment, compiler: Any, **kw: Any) -> str:
+    (value,) = list(element.clauses)
+    return f"split_part({compiler.process(value, **kw)}, '/', 1)"
 
 
-@compiles(tree_root_id, "sqlite")
-def _tree_root_id_sqlite(element: tree_root_id, compiler: Any, **kw: Any) -> str:
-    (path,) = list(element.clauses)
-    text = compiler.process(path, **kw)
-    return f"CAST(substr({text}, 2, instr(substr({text}, 2), '/') - 1) AS INTEGER)"
+@compiles(first_segment, "sqlite")
+def _first_segment_sqlite(element: first_segment, compiler: Any, **kw: Any) -> str:
+    (value,) = list(element.clauses)
+    text = compiler.process(value, **kw)
+    return f"substr({text}, 1, instr({text}, '/') - 1)"
 
 
 def province_of(unit_id: Any) -> ColumnElement[int]:
     """In SQL, the province (tree root) of the unit with id `unit_id`: a scalar subquery."""
-    return select(tree_root_id(Unit.path)).where(Unit.id == unit_id).scalar_subquery()
+    root_id = cast(first_segment(func.substr(Unit.path, 2)), Integer)  # "/1/4/17/" gives 1
+    return select(root_id).where(Unit.id == unit_id).scalar_subquery()
