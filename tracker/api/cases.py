@@ -9,7 +9,7 @@ from tracker.api.registry import Header, Reply
 from tracker.boundary import request_session
 from tracker.models import User
 from tracker.schemas import CaseIn, TransitionIn
-from tracker.services import cases
+from tracker.services import case_read, cases
 
 TAG = "cases"
 CASE_ID = "<int(min=1, max=2147483647):case_id>"
@@ -50,7 +50,7 @@ def list_cases(actor: User, query: CaseListQuery) -> out.CaseList:
 def get_case(actor: User, case_id: int) -> out.CaseDetailOut:
     """A case outside your area is a 404. A denunciation's petitioners are shown only to the
     resolving unit and admins, and each such view is written to the history."""
-    return out.case_detail_out(actor, cases.view_case(request_session(), actor, case_id))
+    return out.case_detail_out(actor, case_read.case_page(request_session(), actor, case_id))
 
 
 @api.route("POST", f"/cases/{CASE_ID}/transitions", tag=TAG, body=TransitionIn, errors=(403, 409, 422),
