@@ -73,3 +73,38 @@ def test_the_transaction_that_changes_the_overrides_sees_its_change(session):
     session.add(CalendarOverride(day=BRIDGE_DAY, kind="day_off", note="QĐ nghỉ bù"))
     session.flush()
     assert not calendar_cache.working_calendar(session).is_working_day(BRIDGE_DAY)
+
+
+@pytest.fixture()
+def sqlite_database(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'calendar.db'}"
+    upgrade(url)
+    db = Database(url)
+    yield db
+    db.engine.dispose()
+
+
+def test_on_sqlite_a_change_through_another_connection_is_seen_by_the_next_transaction(sqlite_database):
+    with sqlite_database.transaction() as session:
+        first = calendar_cache.working_calendar(session)
+        assert first.is_working_day(BRIDGE_DAY)
+    with sqlite_database.transaction() as session:
+        assert calendar_cache.working_calendar(session) is first  # the same rows: not built again
+
+    other = Database(sqlite_database.url)  # another engine and connection: as another process would write it
+    with other.transaction() as session:
+        session.add(CalendarOverride(day=BRIDGE_DAY, kind="day_off", note="QĐ nghỉ bù"))
+    other.engine.dispose()
+
+    reads = _reads(sqlite_database)
+    with sqlite_database.transaction() as session:
+        assert not calendar_cache.working_calendar(session).is_working_day(BRIDGE_DAY)
+        assert not calendar_cache.working_calendar(session).is_working_day(BRIDGE_DAY)
+    assert len(reads) == 1  # read once in the transaction
+
+    other = Database(sqlite_database.url)
+    with other.transaction() as session:
+        session.query(CalendarOverride).delete()  # a bulk delete: no ORM event on the other side either
+    other.engine.dispose()
+    with sqlite_database.transaction() as session:
+        assert calendar_cache.working_calendar(session).is_working_day(BRIDGE_DAY)

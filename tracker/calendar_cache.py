@@ -13,16 +13,19 @@ its own change. A process learns of a change a few milliseconds after the commit
 transaction that had read the table just before the commit would have.
 
 SQLite is read once per transaction: a change made through another connection has no
-notification to send, but a SQLite transaction here holds the write lock from its start.
+notification to send, but a SQLite transaction here holds the write lock from its start. The
+read is one prepared Core statement of two columns, and the calendar built from it is kept
+beside the rows it was built from: the same rows read again give the same calendar without
+building it again (issue 13: the ORM read and the build were a sixth of a transition).
 """
 from __future__ import annotations
 
 import os
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, select
+from sqlalchemy import Table, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapper, Session
 
@@ -35,13 +38,26 @@ IN_TRANSACTION = "tracker.calendar"  # the calendar the connection's current tra
 RETRY_SECONDS = 1.0
 
 
+OVERRIDES = cast(Table, CalendarOverride.__table__)
+_READ = select(OVERRIDES.c.day, OVERRIDES.c.kind)
+# The rows last read and the calendar built from them, replaced as one tuple (threads see
+# either the old pair or the new one, never a mix).
+_built: tuple[tuple[Any, ...], WorkingCalendar] | None = None
+
+
 def read_calendar(session: Session) -> WorkingCalendar:
     """The calendar as the table holds it now."""
-    rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind)).all()
-    return WorkingCalendar.with_overrides(
+    global _built
+    rows = tuple(session.connection().execute(_READ))
+    built = _built
+    if built is not None and built[0] == rows:
+        return built[1]
+    calendar = WorkingCalendar.with_overrides(
         days_off=[day for day, kind in rows if kind == "day_off"],
         working_days=[day for day, kind in rows if kind == "working_day"],
     )
+    _built = (rows, calendar)
+    return calendar
 
 
 class _Listener:
