@@ -156,6 +156,33 @@ def test_a_case_read_before_another_writer_changed_it_is_refused_not_written_ove
         db.engine.dispose()
 
 
+def test_a_stale_step_writes_nothing_even_when_its_conflict_is_caught(empty_db_url):
+    upgrade(empty_db_url)
+    db = Database(empty_db_url)
+    try:
+        clerk_id, case_id = _district(db)
+        with db.sessions() as stale_session:
+            stale = stale_session.get_one(Case, case_id)
+            clerk = stale_session.get_one(User, clerk_id)
+            unit = stale_session.scalars(select(Unit).where(Unit.code == "HT")).one()
+            stale_session.commit()
+            with db.transaction() as session:
+                cases.fire(session, session.get_one(User, clerk_id), case_id,
+                           TransitionIn(trigger="accept", version=1, effective_on=D(2026, 3, 4), data={}))
+            # naming the unit: the step calls for outbox rows; the caller catches the conflict and commits
+            with stale_session.begin():
+                step = cases.engine_for(stale_session).fire(stale, "accept", effective_on=D(2026, 3, 5), data={"unit": "HT"})
+                with pytest.raises(Conflict):
+                    cases.record_step(stale_session, clerk, stale, step, unit)
+        with db.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(HistoryEntry).where(HistoryEntry.case_id == case_id)) == 2
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+            assert session.get_one(Case, case_id).version == 2
+            assert verify_chains(session)[1] == []
+    finally:
+        db.engine.dispose()
+
+
 def test_upgrading_a_database_with_history_fills_each_cases_head(empty_db_url):
     upgrade(empty_db_url)
     db = Database(empty_db_url)

@@ -11,9 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Date, String, Table, bindparam, exists, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Date, String, bindparam, exists, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, object_session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -37,8 +37,9 @@ from tracker.services.common import (
     unit_by_code,
 )
 from tracker.services.errors import ENGINE_REFUSALS, Conflict, Forbidden, NotFound, Refused, from_workflow
-from tracker.services.history import append_entry, hold_chain, next_entry
+from tracker.services.history import append_entry, entry_row, hold_chain
 from tracker.services.outbox import notify_unit, remember_role, role_present
+from tracker.services.step_write import write_step
 from tracker.text import fold
 from workflows import definitions
 from workflows.definitions.base import Effect, Flags, Role, Trigger, UnitTarget
@@ -348,16 +349,15 @@ def record_step(session: Session, actor: Actor, case: Case, step: Step, target: 
     if Effect.OPEN_LINKED_CASE in step.effects:
         _open_next_round(session, actor, case, target, step)
     recorded = procedure.recorded_with(session, case, step)
-    entry = next_entry(session, case, trigger=step.trigger, from_state=from_state, actor=actor,
-                       effective_on=step.effective_on, note=note, data={**step.data, **recorded})
-    written = session.connection().execute(_WRITE_STEP, {
-        "case_id": case.id, "expected": expected, "new_last_seq": case.last_seq, "new_last_hash": case.last_hash,
-        **{f"new_{column}": value for column, value in values.items()},
-    })
-    if written.rowcount != 1:  # never under the row lock: a case read outside it, changed since
+    row, entry = entry_row(session, case, trigger=step.trigger, from_state=from_state, actor=actor,
+                           effective_on=step.effective_on, note=note, data={**step.data, **recorded})
+    messages: list[dict[str, Any]] = []
+    notify_unit(session, case, f"case_{step.trigger}", entry, into=messages)
+    values.update(last_seq=case.last_seq, last_hash=case.last_hash)
+    if not write_step(session, case.id, expected, values, row, messages):
+        # never under the row lock: a case read outside it, changed since
         raise Conflict("Hồ sơ đã được cập nhật bởi người khác; tải lại / the case changed since you read it; reload",
                        {"your_version": expected})
-    notify_unit(session, case, f"case_{step.trigger}", entry)
     session.flush()
     return case
 
@@ -385,21 +385,6 @@ def _overrides_for(session: Session, case: Case, spec: Trigger | None, data: Tra
         named = find_unit(session, data.data["unit"])
         unit = named or unit
     return unit.period_overrides()
-
-
-# The columns a step writes: every one of them each time, unchanged or not, so that the UPDATE is
-# one prepared statement.
-STEP_COLUMNS = (
-    "state", "due_on", "clock_started_on", "paused_on", "period_end_on", "suspended_days", "extensions_used", "rule_set",
-    "complex", "remote", "last_effective_on", "assigned_unit_id", "accepted_on", "reopened_count", "urged_count",
-    "final_on", "decided_on", "delivered_on", "other_provinces", "version", "updated_at",
-)
-CASES = cast(Table, Case.__table__)
-_WRITE_STEP = (
-    update(CASES).where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected"))
-    .values({**{column: bindparam(f"new_{column}") for column in STEP_COLUMNS},
-             "last_seq": bindparam("new_last_seq"), "last_hash": bindparam("new_last_hash")})
-)
 
 
 def apply_step(case: Case, step: Step, target: Unit | None) -> dict[str, Any]:

@@ -96,6 +96,26 @@ def next_entry(
     A case held by this transaction (`hold_chain`) follows the head it was loaded with; any
     other case has its row locked and its head read first. The entry is one prepared INSERT,
     sent at once: the ORM's unit of work cost more than the statement (issue 13)."""
+    values, entry = entry_row(session, case, trigger=trigger, from_state=from_state, actor=actor,
+                              effective_on=effective_on, note=note, data=data)
+    session.connection().execute(_ADD_ENTRY, values)
+    return entry
+
+
+def entry_row(
+    session: Session,
+    case: Case,
+    *,
+    trigger: str,
+    from_state: str | None,
+    actor: Actor,
+    effective_on: dt.date,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], Appended]:
+    """The row of the next entry of the case's chain, hashed, for the caller to insert in this
+    transaction (`next_entry` inserts it at once; a step sends it with the case's UPDATE). The case
+    object holds the new head from now on."""
     if case.id in session.info.get(_HELD, ()):
         last_seq, last_hash = case.last_seq, case.last_hash
     else:
@@ -108,10 +128,9 @@ def next_entry(
         "rule_set": case.rule_set, "prev_hash": last_hash,
     }
     values["hash"] = chain_hash(values)
-    session.connection().execute(_ADD_ENTRY, values)
     set_committed_value(case, "last_seq", values["seq"])
     set_committed_value(case, "last_hash", values["hash"])
-    return Appended(values["seq"], values["hash"], effective_on, values["data"])
+    return values, Appended(values["seq"], values["hash"], effective_on, values["data"])
 
 
 CASES, HISTORY = cast(Table, Case.__table__), cast(Table, HistoryEntry.__table__)

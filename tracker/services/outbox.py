@@ -118,13 +118,16 @@ def _existing_keys(session: Session, keys: list[str]) -> set[str]:
 
 
 def write(session: Session, case: Case, *, event: str, template: str, about: str, recipients: list[To],
-          webhook_unit: Unit | None, extra: dict[str, object] | None = None, fresh: bool = False) -> list[Written]:
+          webhook_unit: Unit | None, extra: dict[str, object] | None = None, fresh: bool = False,
+          into: list[dict[str, Any]] | None = None) -> list[Written]:
     """Outbox rows for one piece of news about a case, once per recipient and channel; `about`
     makes the idempotency key (the history entry, or the due date a reminder is about). The rows
     are written at once; those returned are not attached to the session.
 
     `fresh`: `about` is a history entry this transaction just appended, so no row can hold its
-    keys yet and none are looked for (the unique index on the key would still refuse one)."""
+    keys yet and none are looked for (the unique index on the key would still refuse one).
+    `into`: the rows are added to this list instead, for the caller to insert in this transaction
+    with the rest of its change (`insert_rows`)."""
     payload = {**case_payload(case), **(extra or {})}
     wanted: list[tuple[str, str, To | None]] = []
     for to in recipients:
@@ -146,20 +149,28 @@ def write(session: Session, case: Case, *, event: str, template: str, about: str
         })
     if not rows:
         return []
-    # One prepared INSERT for all the rows (no unit of work), their ids handed to delivery after the commit.
-    ids = list(session.connection().execute(_ADD_ROWS, rows).scalars())
-    dispatch_after_commit(session, ids)
+    if into is not None:
+        into.extend(rows)
+    else:
+        insert_rows(session, rows)
     return [Written(row["channel"], row["recipient_unit_id"], row["recipient_role"], row["recipient_user_id"]) for row in rows]
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert rows made by `write`, and hand their ids to delivery after the commit."""
+    # One prepared INSERT for all the rows (no unit of work).
+    dispatch_after_commit(session, list(session.connection().execute(_ADD_ROWS, rows).scalars()))
 
 
 OUTBOX = cast(Table, OutboxMessage.__table__)
 _ADD_ROWS = insert(OUTBOX).returning(OUTBOX.c.id)
 
 
-def notify_unit(session: Session, case: Case, event: str, entry: Appended) -> list[Written]:
+def notify_unit(session: Session, case: Case, event: str, entry: Appended, *,
+                into: list[dict[str, Any]] | None = None) -> list[Written]:
     """The rows a change to a case writes, called by the services with the history entry the change
     just appended (its number makes the idempotency key; no query to find it again, and no row
-    can hold that key yet: nothing looks for one)."""
+    can hold that key yet: nothing looks for one). `into`: see `write`."""
     about = str(entry.seq)
     trigger = event.removeprefix("case_")
     unit = case.resolving_unit
@@ -168,7 +179,7 @@ def notify_unit(session: Session, case: Case, event: str, entry: Appended) -> li
         # opinion, a board's recommendation, an intake naming the answering unit, a second round.
         if case.assigned_unit is None or case.assigned_unit_id == case.received_unit_id:
             return []
-        return assigned(session, case, event, about, fresh=True)
+        return assigned(session, case, event, about, fresh=True, into=into)
     # What the trigger declares it does decides who hears of it: a step that names the unit now
     # holding the case, or that undoes an answer (a reopening, a returned answer), puts the case
     # in a unit's hands; a decision or an answer goes back to whoever passes it on.
@@ -176,24 +187,25 @@ def notify_unit(session: Session, case: Case, event: str, entry: Appended) -> li
     effects = spec.effects if spec is not None else frozenset()
     named_unit = Effect.ASSIGN in effects and bool((entry.data or {}).get("unit"))
     if named_unit or Effect.UNDECIDE in effects:
-        return assigned(session, case, event, about, fresh=True)
+        return assigned(session, case, event, about, fresh=True, into=into)
     if Effect.DECIDE in effects:
-        return decided(session, case, event, about, entry.effective_on, fresh=True)
+        return decided(session, case, event, about, entry.effective_on, fresh=True, into=into)
     if trigger == "recount":
         return write(session, case, event=event, template="due_changed", about=about, recipients=[officers(session, unit)],
-                     webhook_unit=None, fresh=True)
+                     webhook_unit=None, fresh=True, into=into)
     return []
 
 
-def assigned(session: Session, case: Case, event: str, about: str, *, fresh: bool = False) -> list[Written]:
+def assigned(session: Session, case: Case, event: str, about: str, *, fresh: bool = False,
+             into: list[dict[str, Any]] | None = None) -> list[Written]:
     """The unit now resolving the case is told."""
     unit = case.resolving_unit
     return write(session, case, event=event, template="case_assigned", about=about, recipients=[officers(session, unit)],
-                 webhook_unit=unit, fresh=fresh)
+                 webhook_unit=unit, fresh=fresh, into=into)
 
 
 def decided(session: Session, case: Case, event: str, about: str, on: dt.date | None, *,
-            fresh: bool = False) -> list[Written]:
+            fresh: bool = False, into: list[dict[str, Any]] | None = None) -> list[Written]:
     """Whoever must pass the answer on is told: the receiving desk, or the issuing board."""
     to = [To(case.received_unit, Role.RECEPTION.value)]
     if case.supervision_id is not None:
@@ -201,7 +213,8 @@ def decided(session: Session, case: Case, event: str, about: str, on: dt.date | 
         board_unit = session.get(Unit, board) if board is not None else None
         to = [To(board_unit, Role.SUPERVISOR.value)] if board_unit else []
     return write(session, case, event=event, template="case_decided", about=about, recipients=to,
-                 webhook_unit=case.resolving_unit, extra={"effective_on": on.isoformat() if on else None}, fresh=fresh)
+                 webhook_unit=case.resolving_unit, extra={"effective_on": on.isoformat() if on else None}, fresh=fresh,
+                 into=into)
 
 
 def due_soon(session: Session, case: Case, working_days_left: int) -> list[Written]:
