@@ -4,6 +4,8 @@ decisions and history as one JSON document), and no session cookie read or writt
 request. The page read that way loads what the ORM loads and answers what view_case answers."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -115,3 +117,18 @@ def test_the_page_read_in_one_statement_answers_what_view_case_answers(session: 
 def test_an_unknown_case_is_a_404(session: Session, person):
     with pytest.raises(NotFound):
         case_read.case_page(session, person("admin").user, 2_000_000_000)
+
+
+def test_objects_are_made_from_json_in_a_process_that_ran_no_query_yet():
+    # A worker's first request: no query has configured the mappers before the token's objects are made.
+    program = (
+        "from sqlalchemy import create_engine\n"
+        "from tracker.models import Unit\n"
+        "from tracker.services.rowjson import loaded\n"
+        "unit = loaded(Unit, create_engine('sqlite://').dialect, [{'id': 7, 'code': 'HT', 'name': 'Hòa Thành', 'kind': 'district',"
+        " 'parent_id': None, 'path': '/7/', 'settings': '{}', 'closed_on': None, 'successor_id': None,"
+        " 'created_at': '2026-03-02 01:00:00.000000'}])\n"
+        "print(unit.code, unit.path, unit.settings, unit.created_at.isoformat())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "HT /7/ {} 2026-03-02T01:00:00+00:00", done.stderr

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Column, ColumnElement, Date, DateTime, Numeric, Select, String, cast, func, literal_column
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.sql import FromClause
 
@@ -79,6 +79,9 @@ def _decoders(table: Any, dialect: Dialect) -> tuple[tuple[str, Decoder | None],
     key = (table, dialect.name, dialect.driver)
     found = _DECODERS.get(key)
     if found is None:
+        # The objects are made without a query, which is what configures the mappers otherwise:
+        # in a fresh process their attributes would not work yet.
+        configure_mappers()
         postgresql = dialect.name == "postgresql"
         found = _DECODERS[key] = tuple((column.key, _decoder(column, postgresql, dialect)) for column in table.columns)
     return found
