@@ -9,7 +9,7 @@ import threading
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, event, func, select, text
 
 from tracker.db import Database
 from tracker.migrate import alembic_config, upgrade
@@ -178,6 +178,29 @@ def test_a_stale_step_writes_nothing_even_when_its_conflict_is_caught(empty_db_u
             assert session.scalar(select(func.count()).select_from(HistoryEntry).where(HistoryEntry.case_id == case_id)) == 2
             assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
             assert session.get_one(Case, case_id).version == 2
+            assert verify_chains(session)[1] == []
+    finally:
+        db.engine.dispose()
+
+
+def test_a_step_on_a_case_read_under_its_lock_writes_only_the_columns_it_changes(empty_db_url):
+    upgrade(empty_db_url)
+    db = Database(empty_db_url)
+    try:
+        clerk_id, case_id = _district(db)
+        updates: list[str] = []
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda _c, _cur, statement, *_: updates.append(statement) if "UPDATE cases" in statement else None)
+        with db.transaction() as session:
+            cases.fire(session, session.get_one(User, clerk_id), case_id,
+                       TransitionIn(trigger="accept", version=1, effective_on=D(2026, 3, 4), data={}))
+        assert len(updates) == 1
+        assert "state=" in updates[0] and "version=" in updates[0] and "last_hash=" in updates[0]
+        assert "decided_on=" not in updates[0] and "final_on=" not in updates[0]  # unchanged: not written
+        with db.sessions() as session:
+            case = session.get_one(Case, case_id)
+            assert (case.state, case.version, case.accepted_on) == ("accepted", 2, D(2026, 3, 4))
+            assert case.updated_at is not None
             assert verify_chains(session)[1] == []
     finally:
         db.engine.dispose()

@@ -39,7 +39,7 @@ from tracker.services.common import (
 from tracker.services.errors import ENGINE_REFUSALS, Conflict, Forbidden, NotFound, Refused, from_workflow
 from tracker.services.history import append_entry, entry_row, hold_chain
 from tracker.services.outbox import notify_unit, remember_role, role_present
-from tracker.services.step_write import write_step
+from tracker.services.step_write import changed_columns, write_step
 from tracker.text import fold
 from workflows import definitions
 from workflows.definitions.base import Effect, Flags, Role, Trigger, UnitTarget
@@ -331,13 +331,15 @@ def record_step(session: Session, actor: Actor, case: Case, step: Step, target: 
     """Write a step the engine allowed: the case (version + 1), its declared effects, one history
     entry and the outbox rows. `actor` is policy.SYSTEM for the sweep and a unit's closing.
 
-    The case row is one prepared UPDATE guarded by the version read (with the chain's new head),
-    the entry and the outbox rows prepared INSERTs: no unit of work for them (issue 13). The case
+    The case row is one prepared UPDATE guarded by the version read (with the chain's new head) of
+    the columns the step changes, the entry and the outbox rows prepared INSERTs, sent together
+    (tracker/services/step_write.py): no unit of work for them (issue 13). The case
     object is left holding what was written; what an effect adds through the ORM (a decision, the
     next round's case, a petitioner's withdrawal) is flushed at the end."""
     from_state, expected = case.state, case.version
     values = apply_step(case, step, target)
     values["version"], values["updated_at"] = expected + 1, clock.now()
+    changed = changed_columns(session, case, values)
     for column, value in values.items():
         set_committed_value(case, column, value)
     if "assigned_unit_id" in values and target is not None and Effect.ASSIGN in step.effects:
@@ -353,8 +355,8 @@ def record_step(session: Session, actor: Actor, case: Case, step: Step, target: 
                            effective_on=step.effective_on, note=note, data={**step.data, **recorded})
     messages: list[dict[str, Any]] = []
     notify_unit(session, case, f"case_{step.trigger}", entry, into=messages)
-    values.update(last_seq=case.last_seq, last_hash=case.last_hash)
-    if not write_step(session, case.id, expected, values, row, messages):
+    changed.update(last_seq=case.last_seq, last_hash=case.last_hash)
+    if not write_step(session, case.id, expected, changed, row, messages):
         # never under the row lock: a case read outside it, changed since
         raise Conflict("Hồ sơ đã được cập nhật bởi người khác; tải lại / the case changed since you read it; reload",
                        {"your_version": expected})

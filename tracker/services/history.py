@@ -50,6 +50,12 @@ def hold_chain(session: Session, case: Case) -> None:
     session.info.setdefault(_HELD, set()).add(case.id)
 
 
+def holds_chain(session: Session, case: Case) -> bool:
+    """True when `case` was inserted or loaded under its row lock in the current transaction (see
+    `hold_chain`), or its head read under that lock."""
+    return case.id in session.info.get(_HELD, ())
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _release_chains(session: Session, transaction: SessionTransaction) -> None:
     # The lock ends with the transaction; a savepoint rolled back may have released it too.
