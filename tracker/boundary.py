@@ -59,7 +59,9 @@ def _close(_error: BaseException | None) -> None:
     if session is None:
         return
     try:
-        session.rollback()  # nothing left uncommitted survives the request
+        # Nothing left uncommitted survives the request: closing ends the session's transaction,
+        # rolled back as its connection returns to the pool (without first expiring every object
+        # the session held, which a rollback would do for a session about to be dropped).
         session.close()
     except SQLAlchemyError:
         # The connection died under the request (a database restart): the answer was already

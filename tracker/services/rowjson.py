@@ -143,9 +143,9 @@ def _made(model: type[M], row: dict[str, Any], related: dict[str, Any]) -> M:
     # the identity makes it detached, and whatever was not given (a relationship) expired.
     obj: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
     obj.__dict__.update(row)
-    make_transient_to_detached(obj)
     for name, value in related.items():
         set_committed_value(obj, name, value)
+    make_transient_to_detached(obj)
     return obj
 
 

@@ -34,7 +34,7 @@ from tracker.models import ApiToken, LoginThrottle, Unit, User
 from tracker.models.types import UTCDateTime
 from tracker.services.admin import check_password, hash_password, new_token, token_digest
 from tracker.services.errors import NotFound, TooManyAttempts
-from tracker.services.rowjson import attached, loaded, record
+from tracker.services.rowjson import attached, loaded, record, values
 
 
 @dataclass(frozen=True)
@@ -201,14 +201,15 @@ def user_for_token(session: Session, token: str) -> User | None:
     if isinstance(document, str):  # SQLite sends the text; psycopg parses JSON itself
         document = json.loads(document)
     token_row, user_row, unit_row = document
-    found = loaded(ApiToken, dialect, token_row)
+    found = values(ApiToken.__table__, dialect, token_row)
     user = attached(session, loaded(User, dialect, user_row, unit=attached(session, loaded(Unit, dialect, unit_row))))
     now = clock.now()
-    if found.last_used_at is None or now - found.last_used_at > TOKEN_TOUCH_INTERVAL:
+    last_used_at = found["last_used_at"]
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_INTERVAL:
         # In a savepoint: a database that cannot write now (read-only, full) must still serve reads.
         try:
             with session.begin_nested():
-                session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+                session.execute(update(ApiToken).where(ApiToken.id == found["id"]).values(last_used_at=now))
         except OperationalError as error:
             if error.connection_invalidated:
                 raise  # the connection is gone (a restart): the request cannot go on, it is a 503
