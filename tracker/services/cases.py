@@ -24,6 +24,7 @@ from tracker.auth.policy import Actor, Operation
 from tracker.models import Case, Decision, HistoryEntry, IdempotencyKey, Petitioner, ReceptionVisit, Supervision, Unit
 from tracker.schemas import CaseIn, PetitionerIn, TransitionIn
 from tracker.services import procedure
+from tracker.services.case_rows import insert_case, insert_petitioners
 from tracker.services.common import (
     case_unit,
     check_version,
@@ -47,12 +48,12 @@ from workflows.engine import Step, WorkflowError
 
 
 def add_petitioners(case: Case, petitioners: list[PetitionerIn]) -> None:
-    """Attach petitioners to a case, with their accent-free search keys."""
-    for position, p in enumerate(petitioners):
-        case.petitioners.append(
-            Petitioner(position=position, full_name=p.full_name, name_search=search_key(p.full_name, Petitioner.name_search),
-                       id_number=p.id_number, phone=p.phone, address=p.address)
-        )
+    """Insert the petitioners of a case `new_case` just made, with their accent-free search keys."""
+    session = object_session(case)
+    assert session is not None, "a case new_case made is in its session"
+    insert_petitioners(session, case, [
+        {"full_name": p.full_name, "name_search": search_key(p.full_name, Petitioner.name_search),
+         "id_number": p.id_number, "phone": p.phone, "address": p.address} for p in petitioners])
 
 
 def search_key(text: str, column: InstrumentedAttribute[str]) -> str:
@@ -70,18 +71,21 @@ def _board_of(session: Session, case: Case) -> int | None:
 
 
 def new_case(session: Session, actor: Actor, *, kind: str, step: Step, received_unit: Unit, subject: str,
-             content: str, channel: str, received_at: dt.datetime, **columns: object) -> Case:
-    """Insert a case the engine has started, with its first history entry and outbox row."""
-    case = Case(
+             content: str, channel: str, received_at: dt.datetime, assigned_unit: Unit | None = None,
+             **columns: object) -> Case:
+    """Insert a case the engine has started, with its first history entry and outbox row.
+
+    The case row is one prepared INSERT and the object is made from what was written
+    (services/case_rows.py): no unit of work, nothing to load again for the answer (issue 13)."""
+    case = insert_case(
+        session, received_unit, assigned_unit,
         tracking_code=new_tracking_code(), kind=kind, workflow_version=definitions.latest(kind).version,
         state=step.to_state, channel=channel,
-        received_unit=received_unit, subject=subject, subject_search=search_key(subject, Case.subject_search), content=content,
+        subject=subject, subject_search=search_key(subject, Case.subject_search), content=content,
         received_at=received_at, received_on=step.effective_on, last_effective_on=step.effective_on,
         due_on=step.due_on, clock_started_on=step.clock_started_on, period_end_on=step.period_end_on, rule_set=step.rule_set,
         round=step.flags.round, created_by_id=actor.id, **columns,
     )
-    session.add(case)
-    session.flush()
     hold_chain(session, case)  # inserted by this transaction: its chain starts here
     entry = append_entry(session, case, trigger="intake", from_state=None, actor=actor, effective_on=step.effective_on,
                  data={"kind": kind, "channel": channel, "unit": received_unit.code,
@@ -130,7 +134,7 @@ def intake(session: Session, actor: Actor, data: CaseIn) -> Case:
     add_petitioners(case, data.petitioners)
     if visit is not None:
         visit.cases.append(case)
-    session.flush()
+        session.flush()
     return case
 
 
