@@ -9,7 +9,7 @@ import threading
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import delete, event, func, select, text
+from sqlalchemy import delete, event, func, select, text, update
 
 from tracker.db import Database
 from tracker.migrate import alembic_config, upgrade
@@ -179,6 +179,28 @@ def test_a_stale_step_writes_nothing_even_when_its_conflict_is_caught(empty_db_u
             assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
             assert session.get_one(Case, case_id).version == 2
             assert verify_chains(session)[1] == []
+    finally:
+        db.engine.dispose()
+
+
+def test_a_step_computed_before_a_case_was_marked_as_another_provinces_keeps_the_mark(empty_db_url):
+    upgrade(empty_db_url)
+    db = Database(empty_db_url)
+    try:
+        clerk_id, case_id = _district(db)
+        with db.sessions() as stale_session:
+            stale = stale_session.get_one(Case, case_id)  # read, no lock: the step writes every column
+            clerk = stale_session.get_one(User, clerk_id)
+            stale_session.commit()
+            with db.transaction() as session:
+                # as a unit moved to another province marks the cases it touched: no new version
+                session.execute(update(Case).where(Case.id == case_id).values(other_provinces=True))
+            with stale_session.begin():
+                step = cases.engine_for(stale_session).fire(stale, "accept", effective_on=D(2026, 3, 5), data={})
+                cases.record_step(stale_session, clerk, stale, step, None)
+        with db.sessions() as session:
+            case = session.get_one(Case, case_id)
+            assert (case.state, case.version, case.other_provinces) == ("accepted", 2, True)
     finally:
         db.engine.dispose()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import JSON, Select, Table, Update, bindparam, func, insert, inspect, literal_column, select, true, update
+from sqlalchemy import JSON, Select, Table, Update, bindparam, func, insert, inspect, literal_column, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from tracker.models import Case, HistoryEntry, OutboxMessage
@@ -84,9 +84,19 @@ def write_step(session: Session, case_id: int, expected: int, case_values: dict[
 
 @lru_cache(maxsize=256)
 def _update(columns: tuple[str, ...]) -> Update:
-    """The guarded UPDATE of these columns (one per set of columns a kind of step changes)."""
+    """The guarded UPDATE of these columns (one per set of columns a kind of step changes).
+
+    `other_provinces` is only ever set: a unit moved to another province marks the cases it
+    touched without a new version (the cases themselves did not change), so a step computed
+    from a read made before that mark passes the version guard and must not clear it."""
     return (update(CASES).where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("expected"))
-            .values({column: bindparam(f"new_{column}") for column in columns}))
+            .values({column: _new_value(column) for column in columns}))
+
+
+def _new_value(column: str) -> Any:
+    if column == "other_provinces":
+        return or_(CASES.c.other_provinces, bindparam("new_other_provinces"))
+    return bindparam(f"new_{column}")
 
 
 @lru_cache(maxsize=256)
