@@ -9,18 +9,17 @@ later change in the same session (the demo fires triggers on the case it just ma
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import clock
 from tracker.models import Case, Petitioner, Unit
 from tracker.models.units import province_of
+from tracker.services.rowjson import M, as_loaded
 
-T = TypeVar("T")
 CASES, PETITIONERS = cast(Table, Case.__table__), cast(Table, Petitioner.__table__)
 _ADD_CASE = insert(CASES).returning(CASES.c.id)
 _ADD_PETITIONERS = insert(PETITIONERS).returning(PETITIONERS.c.id, sort_by_parameter_order=True)
@@ -47,17 +46,11 @@ def _defaults(table: Table) -> dict[str, Any]:
     return values
 
 
-def _loaded(session: Session, cls: type[T], values: dict[str, Any], row_id: int, **related: Any) -> T:
+def _loaded(session: Session, cls: type[M], values: dict[str, Any], row_id: int, **related: Any) -> M:
     """The object of a row just inserted with `values` and id `row_id`, put in the session as a
-    loaded row, with its `related` objects and collections as loaded too.
-
-    The object is filled the way a query's loading fills it (its dict, no attribute events):
-    building it through its constructor cost more than the INSERT."""
-    obj: T = sa_inspect(cls).class_manager.new_instance()
-    obj.__dict__.update(values, id=row_id)
-    make_transient_to_detached(obj)
-    for name, value in related.items():
-        set_committed_value(obj, name, value)
+    loaded row, with its `related` objects and collections as loaded too (built the way a query's
+    loading builds it: through its constructor it cost more than the INSERT)."""
+    obj = as_loaded(cls, {**values, "id": row_id}, related)
     session.add(obj)
     return obj
 

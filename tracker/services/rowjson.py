@@ -127,7 +127,7 @@ def values(table: Any, dialect: Dialect, parts: list[Mapping[str, Any]]) -> dict
 def loaded(model: type[M], dialect: Dialect, parts: list[Mapping[str, Any]], **related: Any) -> M:
     """The detached object of `model` with the row `record` sent, and the related objects or
     lists given by relationship name."""
-    return _made(model, values(model.__table__, dialect, parts), related)
+    return as_loaded(model, values(model.__table__, dialect, parts), related)
 
 
 def loaded_if_any(model: type[M], dialect: Dialect, parts: list[Mapping[str, Any]]) -> M | None:
@@ -135,10 +135,12 @@ def loaded_if_any(model: type[M], dialect: Dialect, parts: list[Mapping[str, Any
     row = values(model.__table__, dialect, parts)
     if all(row[column.key] is None for column in model.__table__.primary_key):
         return None
-    return _made(model, row, {})
+    return as_loaded(model, row, {})
 
 
-def _made(model: type[M], row: dict[str, Any], related: dict[str, Any]) -> M:
+def as_loaded(model: type[M], row: dict[str, Any], related: dict[str, Any]) -> M:
+    """The detached object of `model` holding `row` (every column, its id included) and the
+    `related` objects or lists by relationship name, as a query would have loaded it."""
     # What the ORM's loader does with a row: the values go into the instance's dict as loaded;
     # the identity makes it detached, and whatever was not given (a relationship) expired.
     obj: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
