@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, configure_mappers
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from tracker import clock
 from tracker.models import Case, Petitioner, Unit
@@ -51,6 +51,11 @@ def _loaded(session: Session, cls: type[M], values: dict[str, Any], row_id: int,
     loaded row, with its `related` objects and collections as loaded too (built the way a query's
     loading builds it: through its constructor it cost more than the INSERT)."""
     obj = as_loaded(cls, {**values, "id": row_id}, related)
+    held = session.identity_map.get(instance_state(obj).key)  # type: ignore[arg-type]
+    if held is not None:
+        # The row of an insert rolled back to a savepoint (a register's dry run): SQLite gives its
+        # id again, and the new row replaces the stale object, as a flush replaces it.
+        session.expunge(held)
     session.add(obj)
     return obj
 
