@@ -78,33 +78,11 @@ def append_entry(
     """Add the next entry of the case's chain (the case must have an id) and move the chain's
     head on the case row, leaving its `updated_at` as it was (a view of a denouncer's identity,
     a download: nothing else about the case changes). The entry is not attached to the session."""
-    entry = next_entry(session, case, trigger=trigger, from_state=from_state, actor=actor, effective_on=effective_on,
-                       note=note, data=data)
-    session.connection().execute(_MOVE_HEAD, {"case_id": case.id, "seq": entry.seq, "hash": entry.hash})
-    return entry
-
-
-def next_entry(
-    session: Session,
-    case: Case,
-    *,
-    trigger: str,
-    from_state: str | None,
-    actor: Actor,
-    effective_on: dt.date,
-    note: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> Appended:
-    """Insert the next entry of the case's chain; the case object then holds the new head
-    (`last_seq`, `last_hash`), which the caller writes to the case row in this transaction
-    (with the rest of the change it writes: one UPDATE).
-
-    A case held by this transaction (`hold_chain`) follows the head it was loaded with; any
-    other case has its row locked and its head read first. The entry is one prepared INSERT,
-    sent at once: the ORM's unit of work cost more than the statement (issue 13)."""
     values, entry = entry_row(session, case, trigger=trigger, from_state=from_state, actor=actor,
                               effective_on=effective_on, note=note, data=data)
-    session.connection().execute(_ADD_ENTRY, values)
+    connection = session.connection()
+    connection.execute(_ADD_ENTRY, values)
+    connection.execute(_MOVE_HEAD, {"case_id": case.id, "seq": entry.seq, "hash": entry.hash})
     return entry
 
 
@@ -120,7 +98,7 @@ def entry_row(
     data: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], Appended]:
     """The row of the next entry of the case's chain, hashed, for the caller to insert in this
-    transaction (`next_entry` inserts it at once; a step sends it with the case's UPDATE). The case
+    transaction (`append_entry` inserts it at once; a step sends it with the case's UPDATE). The case
     object holds the new head from now on."""
     if case.id in session.info.get(_HELD, ()):
         last_seq, last_hash = case.last_seq, case.last_hash
